@@ -1,0 +1,1 @@
+"""ecosim-abm: an agent-based model of an industrial ecosystem on Mesa."""

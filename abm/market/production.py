@@ -1,0 +1,90 @@
+"""Production, rationing and shipping (spec §3 phase 5).
+
+Output is the least of what is needed (orders owed plus the finished-goods target minus stock),
+effective capacity (capacity x shock availability) and what the inputs on hand allow under
+fixed input coefficients (Leontief). Finished goods are then shipped against what is owed. When
+a firm cannot serve everyone it rations either proportionally to what each customer is owed, or
+by priority: strategic customers (chain leaders; later, trusted partners) are served in full
+first and the rest share what is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from abm.config.schema import MarketConfig
+from abm.state import FirmState, LinkState
+
+
+@dataclass
+class ProductionResult:
+    """Flows of one production phase."""
+
+    produced: np.ndarray  # per firm
+    shipped: np.ndarray  # per link
+    final_sales: np.ndarray  # per firm, to final customers
+    fill: np.ndarray  # per link, shipped / owed; NaN where nothing was owed
+
+
+def _fill_ratio(stock: np.ndarray, owed: np.ndarray) -> np.ndarray:
+    return np.divide(np.minimum(stock, owed), owed, out=np.zeros_like(owed), where=owed > 0)
+
+
+def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
+                     priority: np.ndarray | None) -> ProductionResult:
+    """Produce within capacity and inputs, then ship against backlogs and final demand.
+
+    Args:
+        firms: firm state (stocks are updated in place).
+        links: link state (backlogs and fill rates are updated in place).
+        cfg: market parameters.
+        priority: per-link True for customers served first, or None for proportional rationing.
+
+    Returns:
+        The tick's production, shipments per link and final sales per firm.
+    """
+    n = firms.n
+    sendable = links.backlog * links.flow_availability * links.active
+    owed_links = np.bincount(links.supplier, weights=sendable, minlength=n)
+    owed = owed_links + firms.final_demand
+    target_stock = cfg.finished_goods_weeks * firms.forecast
+    needed = np.maximum(0.0, owed + target_stock - firms.finished_goods)
+    capacity = firms.capacity * firms.availability * firms.alive
+    coef = firms.input_coef
+    per_slot = np.divide(firms.input_inventory, coef, out=np.full_like(coef, np.inf),
+                         where=coef > 0)
+    produced = np.minimum(np.minimum(needed, capacity), per_slot.min(axis=1))
+    firms.input_inventory -= coef * produced[:, None]
+    # Guard against -1e-17 style round-off so "no negative inventory" holds exactly.
+    np.maximum(firms.input_inventory, 0.0, out=firms.input_inventory)
+    firms.finished_goods += produced
+
+    stock = firms.finished_goods
+    if priority is None:
+        ratio = _fill_ratio(stock, owed)
+        shipped = sendable * ratio[links.supplier]
+        final_sales = firms.final_demand * ratio
+    else:
+        first = sendable * priority
+        owed_first = np.bincount(links.supplier, weights=first, minlength=n) + firms.final_demand
+        ratio_first = _fill_ratio(stock, owed_first)
+        left = stock - ratio_first * owed_first
+        ratio_rest = _fill_ratio(left, owed - owed_first)
+        shipped = np.where(priority, ratio_first[links.supplier], ratio_rest[links.supplier])
+        shipped = shipped * sendable
+        final_sales = firms.final_demand * ratio_first
+    sold = np.bincount(links.supplier, weights=shipped, minlength=n) + final_sales
+    firms.finished_goods = np.maximum(firms.finished_goods - sold, 0.0)
+    firms.produced = produced
+    firms.shipped = sold
+    firms.final_sales = final_sales
+
+    # Blocked (embargoed) parts of a backlog count as not filled.
+    fill = np.divide(shipped, links.backlog, out=np.full_like(shipped, np.nan),
+                     where=links.backlog > 0)
+    links.backlog -= shipped
+    np.maximum(links.backlog, 0.0, out=links.backlog)
+    return ProductionResult(produced=produced, shipped=shipped, final_sales=final_sales,
+                            fill=fill)

@@ -1,0 +1,138 @@
+"""Supplier replacement (spec §3 phase 9).
+
+A buyer watches each supplier's fill rate (a moving average of shipped / owed). When it falls
+below ``switch_threshold``, or the supplier exits, the buyer starts a search that takes
+``search_ticks`` (issue-3 digital maturity will shorten it). When the search ends it picks a new
+supplier of the same product in its chain by the same size-weighted, region-biased attachment
+rule as the network generator, screening out exited firms and firms running below
+``min_availability``; the relationship is rewired in place (same link row, same share), the
+old backlog is cancelled and the time from failure to replacement is recorded (digital agility).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.config.schema import NetworkConfig, SourcingConfig
+from abm.network.generator import draw_suppliers
+from abm.state import NOT_SEARCHING, FirmState, LinkState, route_of
+
+
+class SupplierMarket:
+    """Where buyers look for replacement suppliers: candidates grouped by chain, tier, product.
+
+    Args:
+        firms: firm state (group membership is fixed per firm row).
+        network: network parameters (attachment exponent and regional bias).
+        overseas: per region, True if reached by sea.
+        lead_by_route: lead time of the local, domestic and sea routes.
+    """
+
+    def __init__(self, firms: FirmState, network: NetworkConfig, overseas: np.ndarray,
+                 lead_by_route: np.ndarray) -> None:
+        self.network = network
+        self.overseas = overseas
+        self.lead_by_route = lead_by_route
+        n_products = int(firms.product.max()) + 1
+        n_tiers = int(firms.tier.max()) + 1
+        self._group = (firms.chain * n_tiers + firms.tier) * n_products + firms.product
+        self._n_tiers, self._n_products = n_tiers, n_products
+        order = np.argsort(self._group, kind="stable")
+        bounds = np.searchsorted(self._group[order], np.arange(self._group.max() + 2))
+        self._members = [order[bounds[g]: bounds[g + 1]] for g in range(len(bounds) - 1)]
+
+    def group_of_need(self, firms: FirmState, buyer: np.ndarray, slot: np.ndarray) -> np.ndarray:
+        """Candidate group (chain, tier below, product) for a buyer's input slot."""
+        return (firms.chain[buyer] * self._n_tiers + firms.tier[buyer] - 1) * self._n_products + slot
+
+    def draw(self, firms: FirmState, buyer: np.ndarray, slot: np.ndarray, min_availability: float,
+             rng: np.random.Generator) -> np.ndarray:
+        """One candidate supplier per (buyer, slot), or -1 where no candidate qualifies."""
+        picks = np.full(len(buyer), -1)
+        groups = self.group_of_need(firms, buyer, slot)
+        eligible = firms.alive & (firms.availability >= min_availability)
+        weight = firms.size ** self.network.concentration * eligible
+        for g in np.unique(groups):
+            rows = np.flatnonzero(groups == g)
+            members = self._members[g] if g < len(self._members) else np.empty(0, dtype=int)
+            members = members[weight[members] > 0]
+            if len(members):
+                _, chosen = draw_suppliers(rng, buyer[rows], members, weight, firms.region,
+                                           self.network.regional_bias, 1)
+                picks[rows] = chosen
+        return picks
+
+    def connect(self, firms: FirmState, links: LinkState, rows: np.ndarray,
+                supplier: np.ndarray, tick: int) -> None:
+        """Point link rows at new suppliers and reset their relationship state."""
+        links.supplier[rows] = supplier
+        links.route[rows] = route_of(firms.region[links.buyer[rows]], firms.region[supplier],
+                                     self.overseas)
+        links.lead_time[rows] = self.lead_by_route[links.route[rows]]
+        links.backlog[rows] = 0.0
+        links.fill_rate[rows] = 1.0
+        links.search_timer[rows] = NOT_SEARCHING
+        links.failed_at[rows] = -1
+        links.created_at[rows] = tick
+
+
+def cancel_backlog(firms: FirmState, links: LinkState, rows: np.ndarray) -> None:
+    """Cancel what the given links still owe: the buyers stop counting it as on order."""
+    on_order = firms.on_order.reshape(-1)
+    np.subtract.at(on_order, links.slot_key(firms.n_slots)[rows], links.backlog[rows])
+    np.maximum(on_order, 0.0, out=on_order)
+    links.backlog[rows] = 0.0
+
+
+def update_fill_rates(links: LinkState, fill: np.ndarray, memory: float) -> None:
+    """Blend this tick's fill rate into each link's moving average (links owed nothing keep it)."""
+    owed = ~np.isnan(fill)
+    links.fill_rate[owed] += memory * (fill[owed] - links.fill_rate[owed])
+
+
+def start_searches(firms: FirmState, links: LinkState, cfg: SourcingConfig, tick: int,
+                   search_ticks: np.ndarray) -> int:
+    """Begin searches on links whose supplier failed; returns how many began.
+
+    Args:
+        firms: firm state.
+        links: link state.
+        cfg: sourcing parameters.
+        tick: current tick.
+        search_ticks: per-firm search duration (a buyer's digital agility).
+    """
+    failing = (links.fill_rate < cfg.switch_threshold) | ~firms.alive[links.supplier]
+    start = failing & links.active & firms.alive[links.buyer] & (
+        links.search_timer == NOT_SEARCHING)
+    links.search_timer[start] = search_ticks[links.buyer[start]]
+    links.failed_at[start] = tick
+    return int(start.sum())
+
+
+def finish_searches(firms: FirmState, links: LinkState, market: SupplierMarket,
+                    cfg: SourcingConfig, tick: int, rng: np.random.Generator
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Advance searches and rewire those that end with a qualifying supplier.
+
+    Returns:
+        The rewired link rows and, for each, the ticks from failure to replacement.
+    """
+    searching = links.search_timer > 0
+    links.search_timer[searching] -= 1
+    ready = np.flatnonzero((links.search_timer == 0) & links.active)
+    if not len(ready):
+        return ready, ready
+    new = market.draw(firms, links.buyer[ready], links.slot[ready], cfg.min_availability, rng)
+    n_slots = firms.n_slots
+    slot_key = links.slot_key(n_slots)
+    current = np.unique(slot_key[links.active] * firms.n + links.supplier[links.active])
+    duplicate = np.isin(slot_key[ready] * firms.n + new, current)
+    ok = (new >= 0) & ~duplicate
+    rows, new = ready[ok], new[ok]
+    # Within one tick two searches of a slot may land on the same supplier: keep the first.
+    _, first = np.unique(slot_key[rows] * firms.n + new, return_index=True)
+    rows, new = rows[first], new[first]
+    cancel_backlog(firms, links, rows)
+    waited = tick - links.failed_at[rows]
+    market.connect(firms, links, rows, new, tick)
+    return rows, waited

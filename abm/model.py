@@ -1,0 +1,292 @@
+"""The ecosystem model: Mesa agents on top of a vectorised engine.
+
+One tick (spec §3): 1 policy, 2 shocks, 3 final demand, 4 ordering, 5 production and
+shipping, 6 logistics, 7 accounts, 9 supplier replacement, 10 capacity adjustment, 11 exit and
+entry, 12 data collection. Phase 8 (signals and trust) and the learning part of phase 10 arrive
+with the firm-behaviour modules. Each phase is a function in ``abm.market``, ``abm.shocks`` or
+``abm.policies`` over the arrays in ``model.firms`` and ``model.links``.
+
+Randomness comes from named streams spawned from the seed, one per process, so that a shocked
+run and its unshocked twin draw the same final-demand noise (common random numbers) even after
+the shock has changed everything else.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from abm.agents import SME, ChainLeader, Firm, Platform, Regulator
+from abm.config.schema import SimulationConfig
+from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
+from abm.market.demand import draw_final_demand
+from abm.market.entry_exit import admit_entrants, find_exits, remove_firms
+from abm.market.logistics import Pipeline
+from abm.market.ordering import place_orders, update_forecasts
+from abm.market.production import produce_and_ship
+from abm.market.sourcing import (
+    SupplierMarket,
+    finish_searches,
+    start_searches,
+    update_fill_rates,
+)
+from abm.metrics import Recorder, ShockWindow
+from abm.network import ASSEMBLY_TIER, N_TIERS, NetworkSpec, generate_network, load_network
+from abm.policies import make_policy
+from abm.shocks import ShockEffects, ShockSchedule
+from abm.shocks.scenario import sea_lead
+from abm.state import build_state
+
+STREAMS = ("network", "platforms", "demand", "forecast", "shocks", "sourcing", "entry")
+
+
+class EcosystemModel(mesa.Model):
+    """Agent-based model of a multi-tier industrial ecosystem.
+
+    Args:
+        config: the full configuration (defaults if None).
+        seed: overrides ``config.seed`` when given.
+        shocks: False builds the unshocked twin (the scenario is ignored).
+        network: a prebuilt network to use instead of ``config.network``.
+
+    Example:
+        >>> model = EcosystemModel(config=SimulationConfig(ticks=10), seed=1)
+        >>> model.run()
+        >>> model.timeseries()["performance"].iloc[-1] <= 1.0
+        True
+    """
+
+    def __init__(self, *, config: SimulationConfig | None = None, seed: int | None = None,
+                 shocks: bool = True, network: NetworkSpec | None = None) -> None:
+        config = config or SimulationConfig()
+        seed = config.seed if seed is None else seed
+        super().__init__(seed=seed)
+        self.config = config
+        self.seed = seed
+        self.streams = dict(zip(STREAMS, (np.random.default_rng(s) for s in
+                                          np.random.SeedSequence(seed).spawn(len(STREAMS))),
+                                strict=True))
+        self.spec = network or self._build_network()
+        firms, links, flow = build_state(self.spec, config, self.streams["platforms"])
+        self.firms, self.links = firms, links
+        self.base_final_demand = np.where(
+            firms.tier == ASSEMBLY_TIER, firms.normal_output, 0.0)
+        self.credit_line = config.finance.credit_line_weeks * firms.price * firms.normal_output
+        # Start cash where steady profits are exactly paid out, so cash is stationary too.
+        firms.produced, firms.shipped = firms.normal_output.copy(), firms.normal_output.copy()
+        steady_profit, _ = operating_profit(
+            firms, links, flow, self.base_final_demand * config.market.export_share,
+            self._fee_rate(), config.finance)
+        firms.cash = steady_cash(firms, steady_profit, config.finance)
+        scenario = config.scenario if shocks else type(config.scenario)()
+        self.schedule = ShockSchedule(scenario, firms, self.streams["shocks"])
+        self.shocks_enabled = shocks and bool(scenario.shocks)
+
+        market = config.market
+        overseas = np.zeros(max(config.network.n_regions, int(firms.region.max()) + 1), bool)
+        overseas[config.network.overseas_regions] = True
+        self.lead_by_route = np.array([market.lead_time_local, market.lead_time_domestic,
+                                       market.lead_time_sea])
+        self.supplier_market = SupplierMarket(firms, config.network, overseas,
+                                              self.lead_by_route)
+        self.market_lead = np.array([market.lead_time_market, market.lead_time_sea])
+        total_final = float(self.base_final_demand.sum())
+        market_flow = total_final * np.array([1.0 - market.export_share, market.export_share])
+        horizon = int(max(self.lead_by_route.max(), self.market_lead.max())
+                      + self.schedule.max_extra_lead() + 2)
+        self.pipeline = Pipeline(horizon, flow, links.lead_time, market_flow, self.market_lead)
+        self.search_ticks = np.full(firms.n, config.sourcing.search_ticks)
+
+        self._firm_agents: list[Firm] = [
+            (ChainLeader if firms.chain_leader[i] else SME)(self, i, str(self.spec.names[i]))
+            for i in range(firms.n)
+        ]
+        self.platforms = [Platform(self, p, config.platforms.commission_rate,
+                                   config.platforms.mode)
+                          for p in range(config.platforms.n_platforms)]
+        self.regulator = Regulator(self, make_policy(config.policy.name),
+                                   config.policy.budget_per_year)
+        self.recorder = Recorder(config.ticks)
+        self.replacement_ticks: list[np.ndarray] = []
+        self.last_ledger: Ledger | None = None
+        self.effects = ShockEffects()
+        self.running = True
+
+    def _build_network(self) -> NetworkSpec:
+        net = self.config.network
+        if net.source == "file":
+            assert net.firms_path and net.links_path  # guaranteed by validation
+            return load_network(net.firms_path, net.links_path)
+        return generate_network(net, self.streams["network"])
+
+    def _fee_rate(self) -> np.ndarray:
+        """Commission each firm pays on export revenue (members of a platform only)."""
+        return np.where(self.firms.platform >= 0, self.config.platforms.commission_rate, 0.0)
+
+    # ----------------------------------------------------------------- agents
+    def firm_at(self, index: int) -> Firm:
+        """The agent of firm row ``index``."""
+        return self._firm_agents[index]
+
+    @property
+    def firm_agents(self) -> list[Firm]:
+        """Agents of all alive firms."""
+        return [a for a, alive in zip(self._firm_agents, self.firms.alive, strict=True) if alive]
+
+    @property
+    def shock_window(self) -> ShockWindow:
+        """When the scenario's shocks happen (None fields for the twin or no scenario)."""
+        if not self.shocks_enabled:
+            return ShockWindow(None, None)
+        return ShockWindow(self.schedule.onset, self.schedule.end)
+
+    # ------------------------------------------------------------------ tick
+    def step(self) -> None:
+        """Advance one tick through the phases of spec §3."""
+        tick = self.steps
+        firms, links, cfg = self.firms, self.links, self.config
+        subsidy = self.regulator.step()  # 1 policy
+        if self.shocks_enabled:  # 2 shocks
+            self.effects = self.schedule.apply(tick, firms, links)
+        domestic, export = draw_final_demand(  # 3 final demand
+            firms, self.base_final_demand, cfg.market, self.streams["demand"],
+            self.effects.domestic_demand, self.effects.export_demand)
+        firms.final_demand = domestic + export
+        update_forecasts(firms, cfg.market)  # 4 ordering
+        place_orders(firms, links, cfg.market, self.streams["forecast"])
+        priority = firms.chain_leader[links.buyer] if cfg.market.rationing == "priority" else None
+        result = produce_and_ship(firms, links, cfg.market, priority)  # 5 production
+
+        export_part = np.divide(export, firms.final_demand, out=np.zeros(firms.n),
+                                where=firms.final_demand > 0)
+        export_sales = result.final_sales * export_part
+        lead_now = sea_lead(links, self.effects.extra_sea_lead)  # 6 logistics
+        self.pipeline.dispatch(tick, result.shipped, lead_now)
+        market_lead_now = self.market_lead + np.array([0, self.effects.extra_sea_lead])
+        self.pipeline.ship_to_market(
+            tick, np.array([result.final_sales.sum() - export_sales.sum(), export_sales.sum()]),
+            np.array([domestic.sum(), export.sum()]), market_lead_now, self.market_lead)
+        arrived = self.pipeline.unload(tick) * firms.alive[links.buyer]
+        inflow = np.bincount(links.slot_key(firms.n_slots), weights=arrived,
+                             minlength=firms.input_inventory.size).reshape(firms.n, -1)
+        firms.input_inventory += inflow
+        firms.on_order = np.maximum(firms.on_order - inflow, 0.0)
+        delivered, due = self.pipeline.market_arrivals(tick)
+
+        fee_rate = self._fee_rate()
+        self.last_ledger = settle_accounts(firms, links, result.shipped, export_sales,  # 7
+                                           fee_rate, cfg.finance)
+        platform_revenue = sum(p.collect(fee_rate * firms.price * export_sales)
+                               for p in self.platforms)
+
+        update_fill_rates(links, result.fill, cfg.sourcing.fill_memory)  # 9 sourcing
+        started = start_searches(firms, links, cfg.sourcing, tick, self.search_ticks)
+        rewired, waited = finish_searches(firms, links, self.supplier_market, cfg.sourcing,
+                                          tick, self.streams["sourcing"])
+        if len(waited):
+            self.replacement_ticks.append(waited)
+
+        signal = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand,  # 10 capacity
+                          firms.orders_received)
+        firms.long_run_demand += cfg.market.capacity_adjustment * (signal - firms.long_run_demand)
+        firms.capacity = firms.long_run_demand * (1.0 + cfg.market.capacity_slack)
+
+        leaving = find_exits(firms, self.credit_line, tick)  # 11 exit and entry
+        written_off, ended = remove_firms(firms, links, leaving)
+        for i in leaving:
+            self._firm_agents[i].remove()
+        entering = admit_entrants(firms, links, self.supplier_market, cfg.market, cfg.finance,
+                                  cfg.network.n_regions, tick, self.streams["entry"])
+        for i in entering:
+            self._firm_agents[i] = SME(self, int(i), f"{self.spec.names[i]}-e{tick}")
+
+        self.recorder.record(tick, self._tick_metrics(  # 12 data collection
+            result.produced, delivered, due, subsidy, platform_revenue, written_off,
+            {"links_rewired": len(rewired), "links_ended": ended, "searches_started": started,
+             "exits": len(leaving), "entries": len(entering)}))
+        self.running = tick < cfg.ticks
+
+    def _tick_metrics(self, produced: np.ndarray, delivered: float, due: float, subsidy: float,
+                      platform_revenue: float, written_off: float, counts: dict[str, int]
+                      ) -> dict[str, float]:
+        firms, links, ledger = self.firms, self.links, self.last_ledger
+        assert ledger is not None
+        alive = firms.alive
+        by_tier = np.bincount(firms.tier, weights=produced, minlength=N_TIERS)
+        orders = np.bincount(firms.tier, weights=firms.orders_received, minlength=N_TIERS)
+        live = links.active & alive[links.supplier] & alive[links.buyer]
+        key = links.slot_key(firms.n_slots)
+        weight = links.share * live
+        total = np.bincount(key, weights=weight, minlength=firms.input_inventory.size)
+        squares = np.bincount(key, weights=weight**2, minlength=firms.input_inventory.size)
+        has = total > 0
+        metrics = {
+            "performance": min(1.0, delivered / due) if due > 0 else 1.0,
+            "final_demand": float(firms.final_demand.sum()),
+            "final_sales": float(firms.final_sales.sum()),
+            "delivered": delivered,
+            "value_added": float((firms.unit_value_added * produced).sum()),
+            "production": float(produced.sum()),
+            **{f"production_tier{t}": float(by_tier[t]) for t in range(N_TIERS)},
+            **{f"orders_tier{t}": float(orders[t]) for t in range(ASSEMBLY_TIER)},
+            "inventory_inputs": float(firms.input_inventory.sum()),
+            "inventory_finished": float(firms.finished_goods.sum()),
+            "in_transit": self.pipeline.in_transit(),
+            "backlog": float(links.backlog.sum()),
+            "written_off": written_off,
+            "mean_availability": float(firms.availability[alive].mean()),
+            "firms_alive": float(alive.sum()),
+            "smes_alive": float((alive & ~firms.chain_leader).sum()),
+            "links_active": float(live.sum()),
+            "searching": float((links.search_timer >= 0).sum()),
+            "supplier_hhi": float((squares[has] / total[has] ** 2).mean()) if has.any() else 0.0,
+            "cash_total": float(firms.cash[alive].sum()),
+            "profit_total": float(firms.profit[alive].sum()),
+            "final_revenue": ledger.final_revenue,
+            "labour_cost": ledger.labour,
+            "fixed_cost": ledger.fixed,
+            "holding_cost": ledger.holding,
+            "platform_fees": ledger.platform_fees,
+            "interest": ledger.interest,
+            "payouts": ledger.payouts,
+            "platform_revenue": platform_revenue,
+            "platform_members": float(((firms.platform >= 0) & alive).sum()),
+            "subsidy_spent": subsidy,
+            "extra_sea_lead": float(self.effects.extra_sea_lead),
+        }
+        metrics.update(counts)
+        return metrics
+
+    # --------------------------------------------------------------- results
+    def run(self, ticks: int | None = None, progress: bool = False) -> None:
+        """Step ``ticks`` times (default: ``config.ticks``), optionally with a progress bar."""
+        from tqdm.auto import trange
+
+        todo = self.config.ticks if ticks is None else ticks
+        # delay=1: the bar appears only for runs longer than a second.
+        for _ in trange(todo, disable=not progress, delay=1.0, leave=False,
+                        desc="ticks", unit="tick"):
+            self.step()
+
+    def timeseries(self) -> pd.DataFrame:
+        """Per-tick series recorded so far (one row per tick, ``step`` column)."""
+        return self.recorder.frame()
+
+    def firm_outcomes(self) -> dict[str, float]:
+        """Firm-level scalars for the summary: SME survival and margins, digital agility."""
+        firms = self.firms
+        sme = ~firms.chain_leader
+        original = sme & (firms.entered_at == 0)
+        survivors = original & firms.alive
+        margin = np.divide(firms.total_profit, firms.total_revenue,
+                           out=np.full(firms.n, np.nan), where=firms.total_revenue > 0)
+        waits = np.concatenate(self.replacement_ticks) if self.replacement_ticks else np.empty(0)
+        agility = float(waits.mean()) if len(waits) else float("nan")
+        return {
+            "sme_survival_rate": float(survivors.sum() / max(1, original.sum())),
+            "sme_mean_margin": float(np.nanmean(margin[sme & firms.alive])),
+            "digital_agility": agility,
+            "digital_agility_rate": 1.0 / agility if len(waits) and agility > 0 else float("nan"),
+            "replacements": float(len(waits)),
+        }

@@ -1,0 +1,139 @@
+"""Scenario events and their effect on the model each tick (spec §5).
+
+Every shock has an onset, a duration at full ``magnitude``, a scope (regions, tiers, chains,
+products and a share of in-scope firms) and a recovery profile after the duration:
+
+* ``step``: back to normal at once;
+* ``linear``: the loss shrinks linearly to zero over ``recovery.ticks``;
+* ``exponential``: the loss decays with time constant ``recovery.ticks / 3`` (95% recovered
+  after ``recovery.ticks``).
+
+Kinds: ``regional_disaster`` (in-scope firms lose capacity), ``logistics_chokepoint`` (sea
+routes, including export deliveries, take ``extra_lead_time`` ticks longer), ``key_input_embargo``
+(shipments from in-scope suppliers to buyers outside the scope's regions are blocked),
+``export_demand_drop`` (export final demand falls) and ``pandemic`` (random firm outages:
+at any time about ``scope.share`` of in-scope firms are out, each outage lasting
+``outage_ticks`` on average). Several shocks compose: capacity and flow multipliers multiply,
+extra lead times add.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from abm.config.schema import ScenarioConfig, ShockConfig
+from abm.state import ROUTE_SEA, FirmState, LinkState
+
+
+@dataclass
+class ShockEffects:
+    """Scenario-wide effects of the current tick that are not per-firm arrays."""
+
+    extra_sea_lead: int = 0
+    domestic_demand: float = 1.0
+    export_demand: float = 1.0
+
+
+def strength(shock: ShockConfig, tick: int) -> float:
+    """Share of the shock's magnitude in force at ``tick`` (0 before onset and after recovery)."""
+    since = tick - shock.onset
+    if since < 0:
+        return 0.0
+    if since < shock.duration:
+        return 1.0
+    after = since - shock.duration
+    profile, span = shock.recovery.profile, shock.recovery.ticks
+    if profile == "linear":
+        return max(0.0, 1.0 - (after + 1) / span)
+    if profile == "exponential":
+        value = float(np.exp(-3.0 * (after + 1) / span))
+        return value if value > 0.01 else 0.0
+    return 0.0
+
+
+def _in_scope(values: np.ndarray, allowed: list[int]) -> np.ndarray:
+    return np.isin(values, allowed) if allowed else np.ones(len(values), dtype=bool)
+
+
+class ShockSchedule:
+    """The shocks of one scenario, applied to the model state each tick.
+
+    Args:
+        scenario: the scenario config (possibly several shocks).
+        firms: firm state (to resolve scopes).
+        rng: the shock stream (scope sampling, pandemic outages).
+    """
+
+    def __init__(self, scenario: ScenarioConfig, firms: FirmState,
+                 rng: np.random.Generator) -> None:
+        self.shocks = dict(scenario.shocks)
+        self.rng = rng
+        self._hit: dict[str, np.ndarray] = {}
+        self._out: dict[str, np.ndarray] = {}
+        for name, shock in self.shocks.items():
+            scope = shock.scope
+            mask = (_in_scope(firms.region, scope.regions) & _in_scope(firms.tier, scope.tiers)
+                    & _in_scope(firms.chain, scope.chains)
+                    & _in_scope(firms.product, scope.products))
+            if shock.kind not in ("pandemic",) and scope.share < 1.0:
+                mask &= rng.random(firms.n) < scope.share
+            self._hit[name] = mask
+            self._out[name] = np.zeros(firms.n, dtype=bool)
+
+    @property
+    def onset(self) -> int | None:
+        """First tick of the earliest shock, or None for a scenario without shocks."""
+        return min((s.onset for s in self.shocks.values()), default=None)
+
+    @property
+    def end(self) -> int | None:
+        """Last tick at full strength of the latest shock, or None."""
+        return max((s.onset + s.duration - 1 for s in self.shocks.values()), default=None)
+
+    def max_extra_lead(self) -> int:
+        """Largest extra lead time all chokepoints together can add."""
+        return sum(s.extra_lead_time for s in self.shocks.values()
+                   if s.kind == "logistics_chokepoint")
+
+    def apply(self, tick: int, firms: FirmState, links: LinkState) -> ShockEffects:
+        """Set this tick's availability of firms and links and return scenario-wide effects."""
+        firms.availability[:] = 1.0
+        links.flow_availability[:] = 1.0
+        effects = ShockEffects()
+        for name, shock in self.shocks.items():
+            level = strength(shock, tick)
+            loss = shock.magnitude * level
+            hit = self._hit[name]
+            if shock.kind == "regional_disaster" and loss > 0:
+                firms.availability[hit] *= 1.0 - loss
+            elif shock.kind == "pandemic":
+                self._step_outages(name, shock, level > 0)
+                firms.availability[self._out[name]] *= 1.0 - loss
+            elif shock.kind == "logistics_chokepoint":
+                effects.extra_sea_lead += round(shock.extra_lead_time * level)
+            elif shock.kind == "key_input_embargo" and loss > 0:
+                blocked = hit[links.supplier]
+                if shock.scope.regions:
+                    blocked &= ~np.isin(firms.region[links.buyer], shock.scope.regions)
+                links.flow_availability[blocked] *= 1.0 - loss
+            elif shock.kind == "export_demand_drop":
+                effects.export_demand *= 1.0 - loss
+        return effects
+
+    def _step_outages(self, name: str, shock: ShockConfig, active: bool) -> None:
+        """Two-state outage process whose stationary out-share is ``scope.share``."""
+        out = self._out[name]
+        end_prob = 1.0 / shock.outage_ticks
+        share = min(shock.scope.share, 0.99)
+        start_prob = min(1.0, share * end_prob / (1.0 - share)) if active else 0.0
+        draws = self.rng.random(len(out))
+        out[:] = np.where(out, draws >= end_prob, (draws < start_prob) & self._hit[name])
+
+
+def sea_lead(links: LinkState, extra: int) -> np.ndarray:
+    """Lead time of each link this tick: nominal plus any chokepoint delay on sea routes."""
+    if extra == 0:
+        return links.lead_time
+    return links.lead_time + extra * (links.route == ROUTE_SEA)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up the dev environment (incl. Chromium) and run lint + the whole test suite.
+#
+# Usage: bash scripts/test.sh [PYTEST_ARGS...]
+#   e.g. bash scripts/test.sh -m "not browser" -x
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+bash "$ROOT/scripts/setup.sh" --dev --browser
+
+LINT_DIRS=()
+for d in abm tests experiments analysis; do
+  [ -d "$d" ] && LINT_DIRS+=("$d")
+done
+if [ "${#LINT_DIRS[@]}" -gt 0 ]; then
+  echo "[test] ruff check ${LINT_DIRS[*]}"
+  "$ROOT/.venv/bin/ruff" check "${LINT_DIRS[@]}"
+else
+  echo "[test] ruff: no Python source folders to check" >&2
+fi
+
+export SOLARA_TELEMETRY_MIXPANEL_ENABLE=False
+export SOLARA_CHECK_HOOKS=off
+export MPLBACKEND=Agg
+export RAY_USAGE_STATS_ENABLED=0
+
+echo "[test] pytest $*"
+rc=0
+"$ROOT/.venv/bin/python" -m pytest "$@" || rc=$?
+if [ "$rc" -eq 5 ]; then
+  echo "[test] ERROR: pytest collected no tests (exit 5); this project always has tests" >&2
+elif [ "$rc" -ne 0 ]; then
+  echo "[test] pytest failed (exit $rc)" >&2
+fi
+exit "$rc"
