@@ -19,7 +19,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
-from abm.config.schema import SimulationConfig
+from abm.config.schema import ShockConfig, SimulationConfig
 from abm.config.validate import ConfigError, schema_keys, suggest_key, validate_config
 
 SCHEMA_NAME = "simulation_schema"
@@ -44,7 +44,7 @@ def group_options(group: str) -> list[str]:
 
 def _explain(exc: Exception) -> ConfigError:
     """Translate a Hydra/OmegaConf composition error into a one-paragraph ConfigError."""
-    text = str(exc)
+    text = f"{exc}\n{exc.__cause__ or ''}"
     missing = re.search(r"Could not find '(\w+)/([^']*)'", text)
     if missing:
         group, option = missing.groups()
@@ -58,9 +58,9 @@ def _explain(exc: Exception) -> ConfigError:
         return ConfigError(suggest_key(unknown.group(1)))
     typed = re.search(r"full_key: (\S+)", text)
     key = typed.group(1) if typed else "?"
-    first = next((line for line in text.splitlines() if line.strip()), text)
+    cause = str(exc.__cause__ or exc).splitlines()[0].strip()
     return ConfigError(
-        f"Invalid configuration: `{key}` has a value of the wrong type ({first.strip()}). "
+        f"Invalid configuration: `{key}` has a value of the wrong type ({cause}). "
         f"{key} must be {_type_of(key)}; e.g. ticks=260, market.export_share=0.3.")
 
 
@@ -69,7 +69,10 @@ def _type_of(key: str) -> str:
     from dataclasses import fields  # local: only needed for error messages
 
     hint = "a value of the schema's type"
-    for part in key.split("."):
+    parts = key.split(".")
+    if parts[:2] == ["scenario", "shocks"] and len(parts) > 3:
+        node, parts = ShockConfig, parts[3:]
+    for part in parts:
         match = [f for f in fields(node) if f.name == part]
         if not match:
             return hint

@@ -43,7 +43,8 @@ class MarketConfig:
     export_share: float = 0.3  # share of final demand from the export market
     demand_noise_common: float = 0.03  # s.d. of the chain-wide multiplicative demand shock
     demand_noise_idiosyncratic: float = 0.08  # s.d. of each assembler's own demand noise
-    forecast_smoothing: float = 0.3  # exponential-smoothing weight on the newest demand
+    forecast_smoothing: float = 0.2  # exponential-smoothing weight on the newest demand
+    inventory_adjustment: float = 0.4  # share of the inventory-position gap ordered per tick
     forecast_noise: float = 0.0  # s.d. of multiplicative error on each firm's forecast
     safety_stock_weeks: float = 2.0  # input safety stock, in ticks of expected use
     finished_goods_weeks: float = 1.0  # finished-goods buffer, in ticks of expected demand
@@ -77,8 +78,8 @@ class SourcingConfig:
     """Supplier replacement (spec §3 phase 9)."""
 
     search_ticks: int = 4  # ticks to find and qualify a replacement supplier
-    switch_threshold: float = 0.5  # fill-rate average below which a buyer starts a search
-    fill_memory: float = 0.25  # weight of the newest fill rate in its moving average
+    switch_threshold: float = 0.3  # fill-rate average below which a buyer starts a search
+    fill_memory: float = 0.1  # weight of the newest fill rate in its moving average
     min_availability: float = 0.5  # a candidate supplier must run at least this share
 
 

@@ -52,6 +52,7 @@ _RANGES: dict[str, tuple[float | None, float | None]] = {
     "market.demand_noise_idiosyncratic": (0.0, 1.0),
     "market.forecast_smoothing": (0.0, 1.0),
     "market.forecast_noise": (0.0, 1.0),
+    "market.inventory_adjustment": (0.01, 1.0),
     "market.safety_stock_weeks": (0.0, 52.0),
     "market.finished_goods_weeks": (0.0, 52.0),
     "market.capacity_slack": (0.0, 10.0),
@@ -141,6 +142,11 @@ def suggest_key(key: str) -> str:
     """A one-paragraph message for an unknown key, listing its siblings and a close match."""
     parent, _, _ = key.rpartition(".")
     all_keys = schema_keys()
+    parts = key.split(".")
+    if parts[:2] == ["scenario", "shocks"] and len(parts) > 3:
+        # Keys inside a named shock are the shock schema's keys.
+        shock_prefix = ".".join(parts[:3]) + "."
+        all_keys = [shock_prefix + k for k in schema_keys(ShockConfig)]
     siblings = [k for k in all_keys if k.rpartition(".")[0] == parent]
     close = difflib.get_close_matches(key, all_keys, n=1)
     hint = f" Did you mean `{close[0]}`?" if close else ""

@@ -2,10 +2,15 @@
 
 Each firm smooths the demand it sees (final demand at assemblers, incoming orders upstream)
 exponentially. For every input slot it targets an inventory position (on hand + on order)
-covering expected use over the slot's lead time, the review period, this tick's use and the
-safety stock, and orders the gap (never negative). The order is split over the slot's live
-suppliers by their order shares. This is the classic setting in which smoothing and lead
-times amplify order variance upstream (the bullwhip effect; Lee et al. 1997, Chen et al. 2000).
+covering expected use over the slot's lead time, this tick's use and the safety stock, and
+orders its expected use plus a share ``inventory_adjustment`` of the gap between target and
+position (never a negative order). With a share of 1 this is the classic order-up-to policy;
+smaller shares smooth orders (the APIOBPCS family, John, Naim and Towill 1994; Disney and
+Towill 2003). The order is split over the slot's live suppliers by their order shares weighted
+by each supplier's recent fill rate, so a buyer with two suppliers leans on the one that
+delivers (the point of dual sourcing and backup suppliers).
+Smoothing and lead times still amplify order variance upstream: the bullwhip effect
+(Lee et al. 1997; Chen et al. 2000).
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from abm.config.schema import MarketConfig
 from abm.network.spec import ASSEMBLY_TIER
 from abm.state import FirmState, LinkState
 
-# Ticks covered besides lead time and safety stock: the review period and this tick's use.
-REVIEW_TICKS = 2.0
+# Ticks covered besides lead time and safety stock: this tick's use, which happens after
+# ordering (spec §3: ordering precedes production).
+REVIEW_TICKS = 1.0
+MIN_FILL_WEIGHT = 0.05
 
 
 def update_forecasts(firms: FirmState, cfg: MarketConfig) -> None:
@@ -35,14 +42,15 @@ def place_orders(firms: FirmState, links: LinkState, cfg: MarketConfig,
     if cfg.forecast_noise > 0:
         forecast = forecast * np.maximum(0.0, 1.0 + rng.normal(0.0, cfg.forecast_noise, firms.n))
     live = links.active & firms.alive[links.supplier]
-    weight = links.share * live
+    # A floor keeps a little business with a failing supplier so its fill rate can recover.
+    weight = links.share * live * np.maximum(links.fill_rate, MIN_FILL_WEIGHT)
     slot_weight = np.bincount(key, weights=weight, minlength=firms.n * n_slots)
     lead = np.divide(np.bincount(key, weights=weight * links.lead_time,
                                  minlength=firms.n * n_slots),
                      slot_weight, out=np.zeros_like(slot_weight), where=slot_weight > 0)
     use = firms.input_coef * forecast[:, None]
     target = use * (lead.reshape(firms.n, n_slots) + REVIEW_TICKS + cfg.safety_stock_weeks)
-    gap = target - firms.input_inventory - firms.on_order
+    gap = use + cfg.inventory_adjustment * (target - firms.input_inventory - firms.on_order)
     # A slot with no live supplier cannot order: its buyer is searching for one.
     want = np.maximum(gap, 0.0) * firms.alive[:, None] * (slot_weight > 0).reshape(gap.shape)
     flat_want = want.reshape(-1)

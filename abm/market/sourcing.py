@@ -2,11 +2,13 @@
 
 A buyer watches each supplier's fill rate (a moving average of shipped / owed). When it falls
 below ``switch_threshold``, or the supplier exits, the buyer starts a search that takes
-``search_ticks`` (issue-3 digital maturity will shorten it). When the search ends it picks a new
-supplier of the same product in its chain by the same size-weighted, region-biased attachment
-rule as the network generator, screening out exited firms and firms running below
-``min_availability``; the relationship is rewired in place (same link row, same share), the
-old backlog is cancelled and the time from failure to replacement is recorded (digital agility).
+``search_ticks`` (issue-3 digital maturity will shorten it); a search is dropped if the old
+supplier recovers first. When the search ends the buyer picks a new supplier of the same
+product in its chain by the generator's attachment rule (size-weighted, region-biased),
+screening out exited firms, firms running below ``min_availability`` and weighting by spare
+capacity, so that switching does not pile everyone onto a few overloaded suppliers. The
+relationship is rewired in place (same link row, same share), the old backlog is cancelled and
+the time from failure to replacement is recorded (digital agility).
 """
 
 from __future__ import annotations
@@ -51,7 +53,10 @@ class SupplierMarket:
         picks = np.full(len(buyer), -1)
         groups = self.group_of_need(firms, buyer, slot)
         eligible = firms.alive & (firms.availability >= min_availability)
-        weight = firms.size ** self.network.concentration * eligible
+        usable = firms.capacity * firms.availability
+        spare = np.divide(np.maximum(usable - firms.long_run_demand, 0.0), usable,
+                          out=np.zeros(firms.n), where=usable > 0)
+        weight = firms.size ** self.network.concentration * eligible * spare
         for g in np.unique(groups):
             rows = np.flatnonzero(groups == g)
             members = self._members[g] if g < len(self._members) else np.empty(0, dtype=int)
@@ -102,8 +107,10 @@ def start_searches(firms: FirmState, links: LinkState, cfg: SourcingConfig, tick
         search_ticks: per-firm search duration (a buyer's digital agility).
     """
     failing = (links.fill_rate < cfg.switch_threshold) | ~firms.alive[links.supplier]
-    start = failing & links.active & firms.alive[links.buyer] & (
-        links.search_timer == NOT_SEARCHING)
+    searching = links.search_timer != NOT_SEARCHING
+    # The old supplier came back before a replacement was found: stay with it.
+    links.search_timer[searching & ~failing] = NOT_SEARCHING
+    start = failing & links.active & firms.alive[links.buyer] & ~searching
     links.search_timer[start] = search_ticks[links.buyer[start]]
     links.failed_at[start] = tick
     return int(start.sum())

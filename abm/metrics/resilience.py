@@ -13,6 +13,10 @@ pre-shock baseline (mean ``P`` over ``baseline_window`` ticks before onset). Wit
 * ``risk_resistance``: value added in the shock window relative to the twin's.
 
 Without shocks the resilience metrics take their no-loss values (1, 0, 0, 1).
+
+``bullwhip_ratio`` compares the relative variance (squared coefficient of variation) of the
+orders received by the raw-material tier with that of final demand, after ``warmup`` ticks;
+``bullwhip_tier{k}`` does the same for each tier below assembly.
 """
 
 from __future__ import annotations
@@ -37,8 +41,13 @@ class ShockWindow:
 
 
 def _variance_ratio(series: pd.Series, demand: pd.Series) -> float:
-    base = float(np.var(demand))
-    return float(np.var(series)) / base if base > 0 else float("nan")
+    """Bullwhip ratio on relative variances (CV^2): orders upstream are in other units, since
+    one final unit needs several units of each input."""
+    base = float(np.var(demand) / np.mean(demand) ** 2) if np.mean(demand) > 0 else 0.0
+    mean = float(np.mean(series))
+    if base <= 0 or mean <= 0:
+        return float("nan")
+    return float(np.var(series) / mean**2) / base
 
 
 def _resilience(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,

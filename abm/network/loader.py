@@ -39,7 +39,7 @@ def read_table(path: str) -> pd.DataFrame:
             return pd.read_parquet(file)
         if file.suffix.lower() == ".csv":
             return pd.read_csv(file)
-    except Exception as exc:  # noqa: BLE001 - any parser failure is a malformed file
+    except Exception as exc:
         raise _bad(path, f"it could not be parsed ({type(exc).__name__}: {exc})",
                    "a well-formed .csv or .parquet table") from None
     raise _bad(path, f"unknown file type '{file.suffix}'", ".csv or .parquet")
