@@ -24,7 +24,7 @@ from abm.market.demand import draw_final_demand
 from abm.market.entry_exit import admit_entrants, find_exits, remove_firms
 from abm.market.logistics import Pipeline
 from abm.market.ordering import place_orders, update_forecasts
-from abm.market.production import produce_and_ship
+from abm.market.production import adjust_capacity, produce_and_ship
 from abm.market.sourcing import (
     SupplierMarket,
     finish_searches,
@@ -167,7 +167,10 @@ class EcosystemModel(mesa.Model):
         self.pipeline.ship_to_market(
             tick, np.array([result.final_sales.sum() - export_sales.sum(), export_sales.sum()]),
             np.array([domestic.sum(), export.sum()]), market_lead_now, self.market_lead)
-        arrived = self.pipeline.unload(tick) * firms.alive[links.buyer]
+        arrived = self.pipeline.unload(tick)
+        to_exited = ~firms.alive[links.buyer]
+        written_off_in_transit = float(arrived[to_exited].sum())
+        arrived[to_exited] = 0.0
         inflow = np.bincount(links.slot_key(firms.n_slots), weights=arrived,
                              minlength=firms.input_inventory.size).reshape(firms.n, -1)
         firms.input_inventory += inflow
@@ -187,13 +190,11 @@ class EcosystemModel(mesa.Model):
         if len(waited):
             self.replacement_ticks.append(waited)
 
-        signal = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand,  # 10 capacity
-                          firms.orders_received)
-        firms.long_run_demand += cfg.market.capacity_adjustment * (signal - firms.long_run_demand)
-        firms.capacity = firms.long_run_demand * (1.0 + cfg.market.capacity_slack)
+        adjust_capacity(firms, cfg.market)  # 10 capacity
 
         leaving = find_exits(firms, self.credit_line, tick)  # 11 exit and entry
         written_off, ended = remove_firms(firms, links, leaving)
+        written_off += written_off_in_transit
         for i in leaving:
             self._firm_agents[i].remove()
         entering = admit_entrants(firms, links, self.supplier_market, cfg.market, cfg.finance,

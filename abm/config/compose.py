@@ -130,7 +130,11 @@ def check_cli_overrides(overrides: Sequence[str]) -> None:
             continue
         if key not in keys and key not in CONFIG_GROUPS and not key.startswith("scenario.shocks."):
             raise ConfigError(suggest_key(key))
-    compose_config([o for o in plain if not o.startswith("hydra")])
+    config = compose_config([o for o in plain if not o.startswith("hydra")])
+    if config.network.source == "file":
+        from abm.network import load_network  # the file is read only when one is named
+
+        load_network(str(config.network.firms_path), str(config.network.links_path))
     for override in parsed:
         if override.is_sweep_override():
             for value in override.sweep_string_iterator():

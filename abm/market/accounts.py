@@ -30,6 +30,12 @@ class Ledger:
     payouts: float
 
 
+def stock_value(firms: FirmState) -> np.ndarray:
+    """Value of each firm's finished goods (at its price) and inputs (at their prices)."""
+    return firms.price * firms.finished_goods + (
+        firms.slot_price * firms.input_inventory).sum(axis=1)
+
+
 def operating_profit(firms: FirmState, links: LinkState, shipped: np.ndarray,
                      export_sales: np.ndarray, platform_fee: np.ndarray, cfg: FinanceConfig
                      ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -47,17 +53,15 @@ def operating_profit(firms: FirmState, links: LinkState, shipped: np.ndarray,
         Profit per firm and a dict of its components (revenue and costs per firm).
     """
     alive = firms.alive
-    stock_value = firms.price * firms.finished_goods + (
-        firms.slot_price * firms.input_inventory).sum(axis=1)
     parts = {
         "revenue": firms.price * firms.shipped,
         "inputs": np.bincount(links.buyer, weights=shipped * firms.price[links.supplier],
                               minlength=firms.n),
         "labour": cfg.labour_cost_share * firms.unit_value_added * firms.produced,
         "fixed": firms.fixed_cost * alive,
-        "holding": cfg.holding_cost_rate * stock_value * alive,
+        "holding": cfg.holding_cost_rate * stock_value(firms) * alive,
         "fees": platform_fee * firms.price * export_sales,
-        "interest": cfg.interest_rate * np.maximum(0.0, -firms.cash),
+        "interest": cfg.interest_rate * np.maximum(0.0, -firms.cash) * alive,
     }
     costs = sum(v for k, v in parts.items() if k != "revenue")
     return parts["revenue"] - costs, parts

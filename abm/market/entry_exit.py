@@ -1,6 +1,7 @@
 """Exit of failed firms and entry of new ones (spec §3 phase 11).
 
-A firm exits when its cash falls below minus its credit line (insolvency) or when, past an
+A firm exits when its cash plus the value of its stocks (collateral for working-capital credit)
+falls below minus its credit line (insolvency), or when, past an
 entry grace period, its long-run demand has fallen below a small share of its normal output
 (it has lost its customers). Its stocks are written off, what it owed and what it had on order
 are cancelled, and its customers start searching for replacements (phase 9). An exited firm's
@@ -15,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import FinanceConfig, MarketConfig
+from abm.market.accounts import stock_value
 from abm.market.sourcing import SupplierMarket, cancel_backlog
 from abm.network.spec import normalise_shares
 from abm.state import FirmState, LinkState
@@ -25,7 +27,7 @@ IDLE_SHARE = 0.05  # long-run demand below this share of normal output means "no
 
 def find_exits(firms: FirmState, credit_line: np.ndarray, tick: int) -> np.ndarray:
     """Indices of firms that leave the market this tick."""
-    insolvent = firms.cash < -credit_line
+    insolvent = firms.cash + stock_value(firms) < -credit_line
     idle = (tick - firms.entered_at > GRACE_TICKS) & (
         firms.long_run_demand < IDLE_SHARE * firms.normal_output)
     return np.flatnonzero(firms.alive & (insolvent | idle))

@@ -66,9 +66,3 @@ class Pipeline:
     def in_transit(self) -> float:
         """Goods on the road between firms."""
         return float(self.links.sum())
-
-    def drop_links(self, mask: np.ndarray) -> float:
-        """Discard goods in transit on the given links (their buyer left); returns the amount."""
-        lost = float(self.links[:, mask].sum())
-        self.links[:, mask] = 0.0
-        return lost

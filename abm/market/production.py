@@ -15,7 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from abm.config.schema import MarketConfig
+from abm.network.spec import ASSEMBLY_TIER
 from abm.state import FirmState, LinkState
+
+# Capacity of a firm that has shrunk can regrow from at least this share of its normal output.
+MIN_GROWTH_BASE = 0.1
 
 
 @dataclass
@@ -88,3 +92,19 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
     np.maximum(links.backlog, 0.0, out=links.backlog)
     return ProductionResult(produced=produced, shipped=shipped, final_sales=final_sales,
                             fill=fill)
+
+
+def adjust_capacity(firms: FirmState, cfg: MarketConfig) -> None:
+    """Capacity follows long-run demand, changing by at most ``capacity_adjustment`` per tick.
+
+    Long-run demand is a slow average of incoming orders (final demand at assemblers).
+    Building or shedding capacity takes time, so its change per tick is capped at
+    ``capacity_adjustment`` of its current level: a burst of panic orders does not make a
+    supplier buy plant it will never use (and whose fixed cost would ruin it).
+    """
+    seen = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand, firms.orders_received)
+    step = cfg.capacity_adjustment * (seen - firms.long_run_demand)
+    limit = cfg.capacity_adjustment * np.maximum(firms.long_run_demand,
+                                                 MIN_GROWTH_BASE * firms.normal_output)
+    firms.long_run_demand += np.clip(step, -limit, limit)
+    firms.capacity = firms.long_run_demand * (1.0 + cfg.capacity_slack)
