@@ -77,5 +77,5 @@ def test_well_formed_network_file_runs(tmp_path: Path) -> None:
 
 
 def test_api_raises_config_error() -> None:
-    with pytest.raises(ConfigError, match="network.n_firms"):
+    with pytest.raises(ConfigError, match=r"network\.n_firms"):
         simulate(["network.n_firms=-1"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -19,7 +21,7 @@ def test_strength_profile(profile: str) -> None:
     levels = [strength(shock, t) for t in range(0, 40)]
     assert levels[:10] == [0.0] * 10
     assert levels[10:15] == [1.0] * 5
-    assert all(a >= b for a, b in zip(levels[15:], levels[16:], strict=False))
+    assert all(a >= b for a, b in itertools.pairwise(levels[15:]))
     assert levels[-1] == 0.0
     assert (levels[15] == 0.0) == (profile == "step")
 

@@ -77,8 +77,10 @@ def _type_of(key: str) -> str:
         if not match:
             return hint
         hint = str(match[0].type)
-        default = match[0].default_factory() if callable(match[0].default_factory) else None  # type: ignore[misc]
-        node = type(default) if default is not None and hasattr(default, "__dataclass_fields__") else node
+        factory = match[0].default_factory
+        default = factory() if callable(factory) else None
+        if default is not None and hasattr(default, "__dataclass_fields__"):
+            node = type(default)
     return {"int": "an integer", "float": "a number", "bool": "true or false",
             "str": "a string"}.get(hint, f"of type {hint}")
 
@@ -139,5 +141,6 @@ def check_cli_overrides(overrides: Sequence[str]) -> None:
         if override.is_sweep_override():
             for value in override.sweep_string_iterator():
                 line = f"{override.key_or_group}={value}"
-                rest = [p for p in plain if not p.startswith(("hydra", override.key_or_group + "="))]
+                skip = ("hydra", override.key_or_group + "=")
+                rest = [p for p in plain if not p.startswith(skip)]
                 compose_config([*rest, line])

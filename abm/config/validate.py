@@ -104,8 +104,8 @@ _SHOCK_RANGES: dict[str, tuple[float | None, float | None]] = {
 def _fail(key: str, value: Any, allowed: str, hint: str = "") -> ConfigError:
     extra = f" {hint}" if hint else ""
     return ConfigError(
-        f"Invalid configuration: `{key}` = {value!r} is not allowed; {key} must be {allowed}.{extra}"
-        f" Fix it in the config file or override it, e.g. `{key}=<value>`."
+        f"Invalid configuration: `{key}` = {value!r} is not allowed; {key} must be "
+        f"{allowed}.{extra} Fix it in the config file or override it, e.g. `{key}=<value>`."
     )
 
 
@@ -176,7 +176,8 @@ def validate_shock(name: str, shock: ShockConfig, n_regions: int) -> None:
                         f"region ids between 0 and network.n_regions-1 = {n_regions - 1}")
     for tier in shock.scope.tiers:
         if not 0 <= tier <= 3:
-            raise _fail(f"{prefix}.scope.tiers", shock.scope.tiers, "tier ids 0 (raw) to 3 (assembly)")
+            raise _fail(f"{prefix}.scope.tiers", shock.scope.tiers,
+                        "tier ids 0 (raw) to 3 (assembly)")
 
 
 def validate_config(cfg: DictConfig | SimulationConfig) -> SimulationConfig:

@@ -45,7 +45,8 @@ class SupplierMarket:
 
     def group_of_need(self, firms: FirmState, buyer: np.ndarray, slot: np.ndarray) -> np.ndarray:
         """Candidate group (chain, tier below, product) for a buyer's input slot."""
-        return (firms.chain[buyer] * self._n_tiers + firms.tier[buyer] - 1) * self._n_products + slot
+        tier_below = firms.chain[buyer] * self._n_tiers + firms.tier[buyer] - 1
+        return tier_below * self._n_products + slot
 
     def draw(self, firms: FirmState, buyer: np.ndarray, slot: np.ndarray, min_availability: float,
              rng: np.random.Generator) -> np.ndarray:

@@ -91,10 +91,11 @@ def load_network(firms_path: str, links_path: str) -> NetworkSpec:
     tier = _int_column(firms, "tier", firms_path, 0, N_TIERS - 1)
     product = _int_column(firms, "product", firms_path, 0, 7)
     region = _int_column(firms, "region", firms_path, 0, None)
-    segment = firms["segment"].astype(str) if "segment" in firms else pd.Series(["labour"] * len(firms))
+    default_segment = pd.Series(["labour"] * len(firms))
+    segment = firms["segment"].astype(str) if "segment" in firms else default_segment
     if not segment.isin(SEGMENTS).all():
-        raise _bad(firms_path, f"column 'segment' has value {segment[~segment.isin(SEGMENTS)].iloc[0]!r}",
-                   " or ".join(SEGMENTS))
+        wrong = segment[~segment.isin(SEGMENTS)].iloc[0]
+        raise _bad(firms_path, f"column 'segment' has value {wrong!r}", " or ".join(SEGMENTS))
     kind = firms["kind"].astype(str) if "kind" in firms else pd.Series(["sme"] * len(firms))
     if not kind.isin(KINDS).all():
         raise _bad(firms_path, f"column 'kind' has value {kind[~kind.isin(KINDS)].iloc[0]!r}",

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import matplotlib
 
 matplotlib.use("Agg")  # files only; never needs a display
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from abm.network.spec import N_TIERS, TIER_NAMES  # noqa: E402
+from abm.network.spec import N_TIERS, TIER_NAMES
 
 if TYPE_CHECKING:
     from abm.api import SimulationResult
