@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 
 #: The Solara app file.
 APP_PATH = Path(__file__).with_name("app.py")
@@ -42,8 +44,13 @@ def _asset_cache_filled() -> bool:
     return cache.is_dir() and any(cache.iterdir())
 
 
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
+    """Turn SIGTERM into SystemExit, so that ``launch`` stops its server before exiting."""
+    raise SystemExit(128 + signum)
+
+
 def launch(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = False) -> int:
-    """Serve the browser app until interrupted (Ctrl-C).
+    """Serve the browser app until interrupted (Ctrl-C or SIGTERM); the server stops with it.
 
     Args:
         host: interface to listen on (loopback by default).
@@ -51,7 +58,7 @@ def launch(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Fa
         open_browser: ask Solara to open a browser tab.
 
     Returns:
-        The server's exit code.
+        The server's exit code (130 after Ctrl-C).
     """
     if not _asset_cache_filled():
         print("warning: Solara's offline asset cache is empty, so without internet access the "
@@ -59,12 +66,17 @@ def launch(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Fa
     print(f"ecosim viz: serving on http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
     process = subprocess.Popen(launch_command(host, port, open_browser=open_browser),
                                env={**os.environ, **SERVER_ENV})
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         return process.wait()
     except KeyboardInterrupt:
-        # The server got the same SIGINT from the terminal; give it time to shut down.
-        try:
-            return process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            return process.wait()
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
