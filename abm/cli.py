@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8765)
         opts = parser.parse_args(rest)
-        launch(host=opts.host, port=opts.port)
+        raise SystemExit(launch(host=opts.host, port=opts.port))
     elif command == "bench":
         from experiments.benchmarks.bench_engine import main as bench_main
 
