@@ -2,9 +2,11 @@
 
 One tick (spec §3): 1 policy, 2 shocks, 3 final demand, 4 ordering, 5 production and
 shipping, 6 logistics, 7 accounts, 9 supplier replacement, 10 capacity adjustment, 11 exit and
-entry, 12 data collection. Phase 8 (signals and trust) and the learning part of phase 10 arrive
-with the firm-behaviour modules. Each phase is a function in ``abm.market``, ``abm.shocks`` or
-``abm.policies`` over the arrays in ``model.firms`` and ``model.links``.
+entry, 12 data collection. Each phase is a function in ``abm.market``, ``abm.shocks`` or
+``abm.policies`` over the arrays in ``model.firms`` and ``model.links``. Firm behaviour
+(``abm.behaviour``: phase 8 signals and trust, the investment and learning part of phase 10,
+and its inputs to phases 4-9) plugs in through ``model.behaviour``'s hooks; with
+``behaviour=False`` the engine runs alone.
 
 Randomness comes from named streams spawned from the seed, one per process, so that a shocked
 run and its unshocked twin draw the same final-demand noise (common random numbers) even after
@@ -18,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from abm.agents import SME, ChainLeader, Firm, Platform, Regulator
+from abm.behaviour import BehaviourLayer, NullBehaviour
 from abm.config.schema import SimulationConfig
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
 from abm.market.demand import draw_final_demand
@@ -38,7 +41,9 @@ from abm.shocks import ShockEffects, ShockSchedule
 from abm.shocks.scenario import sea_lead
 from abm.state import build_state
 
-STREAMS = ("network", "platforms", "demand", "forecast", "shocks", "sourcing", "entry")
+# New streams go at the end, so that existing ones keep their seeds.
+STREAMS = ("network", "platforms", "demand", "forecast", "shocks", "sourcing", "entry",
+           "esg", "innovation", "digital", "upgrading")
 
 
 class EcosystemModel(mesa.Model):
@@ -49,6 +54,8 @@ class EcosystemModel(mesa.Model):
         seed: overrides ``config.seed`` when given.
         shocks: False builds the unshocked twin (the scenario is ignored).
         network: a prebuilt network to use instead of ``config.network``.
+        behaviour: False runs the engine without the firm-behaviour layer (its hooks are
+            bypassed; ``behaviour.*.enabled`` switches mechanisms off inside the layer).
 
     Example:
         >>> model = EcosystemModel(config=SimulationConfig(ticks=10), seed=1)
@@ -58,7 +65,8 @@ class EcosystemModel(mesa.Model):
     """
 
     def __init__(self, *, config: SimulationConfig | None = None, seed: int | None = None,
-                 shocks: bool = True, network: NetworkSpec | None = None) -> None:
+                 shocks: bool = True, network: NetworkSpec | None = None,
+                 behaviour: bool = True) -> None:
         config = config or SimulationConfig()
         seed = config.seed if seed is None else seed
         super().__init__(seed=seed)
@@ -79,6 +87,7 @@ class EcosystemModel(mesa.Model):
             firms, links, flow, self.base_final_demand * config.market.export_share,
             self._fee_rate(), config.finance)
         firms.cash = steady_cash(firms, steady_profit, config.finance)
+        self.steady_profit = steady_profit
         scenario = config.scenario if shocks else type(config.scenario)()
         self.schedule = ShockSchedule(scenario, firms, self.streams["shocks"])
         self.shocks_enabled = shocks and bool(scenario.shocks)
@@ -111,6 +120,7 @@ class EcosystemModel(mesa.Model):
         self.replacement_ticks: list[np.ndarray] = []
         self.last_ledger: Ledger | None = None
         self.effects = ShockEffects()
+        self.behaviour = BehaviourLayer(self) if behaviour else NullBehaviour()
         self.running = True
 
     def _build_network(self) -> NetworkSpec:
@@ -123,6 +133,23 @@ class EcosystemModel(mesa.Model):
     def _fee_rate(self) -> np.ndarray:
         """Commission each firm pays on export revenue (members of a platform only)."""
         return np.where(self.firms.platform >= 0, self.config.platforms.commission_rate, 0.0)
+
+    def append_links(self, buyer: np.ndarray, supplier: np.ndarray, slot: np.ndarray,
+                     share: np.ndarray, route: np.ndarray, lead_time: np.ndarray, tick: int
+                     ) -> np.ndarray:
+        """Add buyer-supplier links (e.g. a new input after structural upgrading).
+
+        The link arrays and the logistics pipeline grow together (nothing in transit on the
+        new links); whatever the buyer orders on them must also be booked in ``on_order``.
+
+        Returns:
+            The indices of the new link rows.
+        """
+        rows = self.links.append(buyer, supplier, slot, share, route, lead_time, tick)
+        pipeline = self.pipeline
+        pipeline.links = np.concatenate(
+            [pipeline.links, np.zeros((pipeline.horizon, len(rows)))], axis=1)
+        return rows
 
     # ----------------------------------------------------------------- agents
     def firm_at(self, index: int) -> Firm:
@@ -153,9 +180,11 @@ class EcosystemModel(mesa.Model):
             firms, self.base_final_demand, cfg.market, self.streams["demand"],
             self.effects.domestic_demand, self.effects.export_demand)
         firms.final_demand = domestic + export
-        update_forecasts(firms, cfg.market)  # 4 ordering
-        place_orders(firms, links, cfg.market, self.streams["forecast"])
+        update_forecasts(firms, cfg.market, self.behaviour.demand_signal())  # 4 ordering
+        place_orders(firms, links, cfg.market, self.streams["forecast"],
+                     **self.behaviour.order_inputs())
         priority = firms.chain_leader[links.buyer] if cfg.market.rationing == "priority" else None
+        priority = self.behaviour.rationing_priority(priority)
         result = produce_and_ship(firms, links, cfg.market, priority)  # 5 production
 
         export_part = np.divide(export, firms.final_demand, out=np.zeros(firms.n),
@@ -179,18 +208,24 @@ class EcosystemModel(mesa.Model):
 
         fee_rate = self._fee_rate()
         self.last_ledger = settle_accounts(firms, links, result.shipped, export_sales,  # 7
-                                           fee_rate, cfg.finance)
+                                           fee_rate, cfg.finance,
+                                           **self.behaviour.account_inputs())
         platform_revenue = sum(p.collect(fee_rate * firms.price * export_sales)
                                for p in self.platforms)
 
+        self.behaviour.signals_and_trust(tick, result)  # 8 signals and trust
+
         update_fill_rates(links, result.fill, cfg.sourcing.fill_memory)  # 9 sourcing
-        started = start_searches(firms, links, cfg.sourcing, tick, self.search_ticks)
+        started = start_searches(firms, links, cfg.sourcing, tick, self.search_ticks,
+                                 **self.behaviour.search_inputs())
         rewired, waited = finish_searches(firms, links, self.supplier_market, cfg.sourcing,
                                           tick, self.streams["sourcing"])
         if len(waited):
             self.replacement_ticks.append(waited)
+        self.behaviour.after_sourcing(tick, rewired)
 
         adjust_capacity(firms, cfg.market)  # 10 capacity
+        self.behaviour.invest_and_learn(tick)  # 10 investment and learning
 
         leaving = find_exits(firms, self.credit_line, tick)  # 11 exit and entry
         written_off, ended = remove_firms(firms, links, leaving)
@@ -201,6 +236,7 @@ class EcosystemModel(mesa.Model):
                                   cfg.network.n_regions, tick, self.streams["entry"])
         for i in entering:
             self._firm_agents[i] = SME(self, int(i), f"{self.spec.names[i]}-e{tick}")
+        self.behaviour.after_entry_exit(tick)
 
         self.recorder.record(tick, self._tick_metrics(  # 12 data collection
             result.produced, delivered, due, subsidy, platform_revenue, written_off,
@@ -257,6 +293,7 @@ class EcosystemModel(mesa.Model):
             "extra_sea_lead": float(self.effects.extra_sea_lead),
         }
         metrics.update(counts)
+        metrics.update(self.behaviour.tick_metrics())
         return metrics
 
     # --------------------------------------------------------------- results
@@ -275,7 +312,8 @@ class EcosystemModel(mesa.Model):
         return self.recorder.frame()
 
     def firm_outcomes(self) -> dict[str, float]:
-        """Firm-level scalars for the summary: SME survival and margins, digital agility."""
+        """Firm-level scalars for the summary: SME survival and margins, digital agility, and
+        the behaviour layer's outcomes (ESG, trust, innovation, upgrading, emissions)."""
         firms = self.firms
         sme = ~firms.chain_leader
         original = sme & (firms.entered_at == 0)
@@ -284,10 +322,12 @@ class EcosystemModel(mesa.Model):
                            out=np.full(firms.n, np.nan), where=firms.total_revenue > 0)
         waits = np.concatenate(self.replacement_ticks) if self.replacement_ticks else np.empty(0)
         agility = float(waits.mean()) if len(waits) else float("nan")
-        return {
+        outcomes = {
             "sme_survival_rate": float(survivors.sum() / max(1, original.sum())),
             "sme_mean_margin": float(np.nanmean(margin[sme & firms.alive])),
             "digital_agility": agility,
             "digital_agility_rate": 1.0 / agility if len(waits) and agility > 0 else float("nan"),
             "replacements": float(len(waits)),
         }
+        outcomes.update(self.behaviour.outcomes())
+        return outcomes

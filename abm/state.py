@@ -124,6 +124,30 @@ class LinkState:
         """Flat index ``buyer * S + slot`` into (N, S) arrays."""
         return self.buyer * n_slots + self.slot
 
+    def append(self, buyer: np.ndarray, supplier: np.ndarray, slot: np.ndarray,
+               share: np.ndarray, route: np.ndarray, lead_time: np.ndarray, tick: int
+               ) -> np.ndarray:
+        """Add new relationships as rows at the end (nothing owed, full fill rate).
+
+        Use ``EcosystemModel.append_links``, which also widens the logistics pipeline.
+
+        Returns:
+            The indices of the new rows.
+        """
+        k = len(buyer)
+        start = self.n
+        fresh = {
+            "buyer": buyer, "supplier": supplier, "slot": slot, "share": share, "route": route,
+            "lead_time": lead_time, "active": np.ones(k, dtype=bool), "backlog": np.zeros(k),
+            "flow_availability": np.ones(k), "fill_rate": np.ones(k),
+            "search_timer": np.full(k, NOT_SEARCHING), "failed_at": np.full(k, -1),
+            "created_at": np.full(k, tick),
+        }
+        for name, values in fresh.items():
+            column = getattr(self, name)
+            setattr(self, name, np.concatenate([column, np.asarray(values, dtype=column.dtype)]))
+        return np.arange(start, self.n)
+
 
 def _steady_output(spec: NetworkSpec, final_demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Normal output of each firm and flow on each link when final demand is met exactly."""

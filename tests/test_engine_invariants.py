@@ -9,10 +9,13 @@ from abm.config.compose import compose_config
 from abm.model import EcosystemModel
 
 NO_NOISE = ("market.demand_noise_common=0", "market.demand_noise_idiosyncratic=0")
+# Firm behaviour (learning, investment) moves the economy on purpose; the engine alone must not.
+ENGINE_ONLY = "behaviour.enabled=false"
 
 
 def test_noise_free_run_without_shocks_is_exactly_stationary() -> None:
-    model = EcosystemModel(config=compose_config(["scenario=none", "ticks=120", *NO_NOISE]))
+    model = EcosystemModel(config=compose_config(["scenario=none", "ticks=120", ENGINE_ONLY,
+                                                      *NO_NOISE]))
     model.run()
     series = model.timeseries()
     for column in ("performance", "production", "value_added", "orders_tier0",
@@ -24,7 +27,7 @@ def test_noise_free_run_without_shocks_is_exactly_stationary() -> None:
 
 
 def test_noisy_run_without_shocks_stays_in_a_stationary_state() -> None:
-    model = EcosystemModel(config=compose_config(["scenario=none", "ticks=260"]))
+    model = EcosystemModel(config=compose_config(["scenario=none", "ticks=260", ENGINE_ONLY]))
     model.run()
     series = model.timeseries()
     first, second = series.iloc[26:143], series.iloc[143:]
@@ -80,7 +83,7 @@ def test_cash_identity_holds_every_tick() -> None:
         ledger = model.last_ledger
         assert ledger is not None
         outflows = (ledger.labour + ledger.fixed + ledger.holding + ledger.platform_fees
-                    + ledger.interest + ledger.payouts)
+                    + ledger.interest + ledger.payouts + sum(ledger.other.values()))
         # Payments between firms cancel: the economy's cash changes by final revenue - costs.
         assert model.firms.cash.sum() - cash_before == pytest.approx(
             ledger.final_revenue - outflows, rel=1e-9, abs=1e-6)

@@ -84,6 +84,70 @@ _RANGES: dict[str, tuple[float | None, float | None]] = {
     "metrics.recovery_level": (0.0, 1.0),
     "metrics.late_window": (1, None),
 }
+# Firm behaviour (docs/odd_firm_behaviour.md): rates and shares in [0, 1], weights >= 0.
+_UNIT = (0.0, 1.0)
+_POSITIVE = (0.0, None)
+_RANGES.update({
+    "behaviour.period": (1, 52),
+    "behaviour.review_periods": (1, 52),
+    **{f"behaviour.esg.{k}": _UNIT for k in (
+        "initial_mean", "initial_greenwash_share", "initial_improve_share", "initial_gap",
+        "greenwash_cost_share", "decay", "gap_decay", "gap_tolerance", "audit_rate",
+        "platform_audit_rate", "detection_probability", "unverified_weight",
+        "reputation_learning", "reputation_penalty", "trust_penalty", "leader_bonus",
+        "leader_requirement", "sme_requirement", "revision_rate", "mutation_rate")},
+    **{f"behaviour.esg.{k}": _POSITIVE for k in (
+        "improve_efficiency", "greenwash_efficiency", "fine_weeks", "end_market_sensitivity",
+        "large_buyer_sensitivity", "preference_weight", "unverified_noise")},
+    "behaviour.esg.initial_sd": (0.0, 0.45),
+    "behaviour.esg.component_sd": (0.0, 0.45),
+    "behaviour.esg.verified_ticks": (1, None),
+    "behaviour.esg.imitation_temperature": (1e-9, None),
+    "behaviour.esg.valuation_periods": (0.0, 520.0),
+    **{f"behaviour.trust.{k}": _UNIT for k in (
+        "gain", "loss", "prior_base", "prior_rating_weight", "prior_reputation_weight",
+        "initial_tenure", "forgiveness", "shock_memory", "priority_threshold",
+        "distrust_threshold",
+        "share_adjustment")},
+    **{f"behaviour.trust.{k}": _POSITIVE for k in (
+        "switch_sensitivity", "share_weight", "quality_weight")},
+    **{f"behaviour.finance.{k}": _POSITIVE for k in (
+        "rating_credit_weight", "size_credit_weight", "rating_spread", "size_spread",
+        "trade_credit_weeks")},
+    **{f"behaviour.finance.{k}": _UNIT for k in (
+        "trade_credit_trust", "leader_rate_factor", "investment_credit_use")},
+    **{f"behaviour.innovation.{k}": _POSITIVE for k in (
+        "initial_dispersion", "technology_premium", "success_scale", "step", "absorptive_half",
+        "joint_step", "cost_elasticity", "value_elasticity")},
+    **{f"behaviour.innovation.{k}": _UNIT for k in (
+        "knowledge_depreciation", "spillover_rate", "joint_rate", "joint_trust")},
+    **{f"behaviour.digital.{k}": _UNIT for k in (
+        "initial_mean", "leader_level", "platform_boost", "adoption_threshold", "depreciation",
+        "legacy_forecast_noise", "information_delay", "visibility", "search_speedup",
+        "platform_search_factor", "early_warning")},
+    "behaviour.digital.initial_sd": (0.0, 0.45),
+    "behaviour.digital.initial_shift_sd": (-5.0, 5.0),
+    "behaviour.digital.efficiency": _POSITIVE,
+    "behaviour.digital.lag_periods": (0, 52),
+    "behaviour.upgrading.threshold": (1e-9, None),
+    "behaviour.upgrading.cost_weeks": _POSITIVE,
+    "behaviour.upgrading.max_wait": (0, 520),
+    "behaviour.upgrading.ramp_periods": (1, 52),
+    "behaviour.upgrading.max_new_suppliers": (1, 20),
+    **{f"behaviour.investment.{k}": _UNIT for k in (
+        "budget_share", "max_intensity", "buffer_adjustment")},
+    **{f"behaviour.investment.{k}": _POSITIVE for k in (
+        "profit_weight", "leader_weight", "disruption_weight", "requirement_weight",
+        "maturity_weight", "max_buffer_weeks")},
+    **{f"behaviour.investment.{k}": (-20.0, 20.0) for k in (
+        "rd_base", "digital_base", "esg_base", "buffer_base")},
+})
+# List-valued behaviour keys: (expected length, low, high) of every entry.
+_LISTS: dict[str, tuple[int, float, float | None]] = {
+    "behaviour.esg.weights": (3, 0.0, 1.0),
+    "behaviour.esg.emission_tier_factor": (4, 0.0, None),
+    "behaviour.esg.emission_route_factor": (3, 0.0, None),
+}
 _CHOICES: dict[str, tuple[str, ...]] = {
     "network.source": ("generated", "file"),
     "market.rationing": ("proportional", "priority"),
@@ -233,6 +297,15 @@ def validate_config(cfg: DictConfig | SimulationConfig) -> SimulationConfig:
     if net.source == "generated" and net.n_firms < min_firms:
         raise _fail("network.n_firms", net.n_firms,
                     f"at least n_chains*4*n_products = {min_firms} so every tier has every product")
+    for key, (length, low, high) in _LISTS.items():
+        values = _get(conf, key)
+        if len(values) != length or any(v < low or (high is not None and v > high)
+                                         for v in values):
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise _fail(key, values, f"a list of {length} numbers, each {bound}")
+    if sum(conf.behaviour.esg.weights) <= 0:
+        raise _fail("behaviour.esg.weights", conf.behaviour.esg.weights,
+                    "three weights (E, S, G) with a positive sum")
     for name, shock in conf.scenario.shocks.items():
         validate_shock(name, shock, net.n_regions)
     return conf

@@ -66,3 +66,19 @@ class Pipeline:
     def in_transit(self) -> float:
         """Goods on the road between firms."""
         return float(self.links.sum())
+
+    def grow(self, tick: int, horizon: int) -> None:
+        """Lengthen the ring (for a longer delay) without moving any shipment's arrival tick.
+
+        Args:
+            tick: the last tick processed; its row has been unloaded.
+            horizon: the new ring length (at least the current one).
+        """
+        old = self.horizon
+        ahead = tick + np.arange(1, old)
+        for name in ("links", "market", "market_due"):
+            buffer = getattr(self, name)
+            grown = np.zeros((horizon, *buffer.shape[1:]))
+            grown[ahead % horizon] = buffer[ahead % old]
+            setattr(self, name, grown)
+        self.horizon = horizon

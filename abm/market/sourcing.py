@@ -42,6 +42,10 @@ class SupplierMarket:
         order = np.argsort(self._group, kind="stable")
         bounds = np.searchsorted(self._group[order], np.arange(self._group.max() + 2))
         self._members = [order[bounds[g]: bounds[g + 1]] for g in range(len(bounds) - 1)]
+        # Set by firm behaviour (ESG signals): a per-firm multiplier on a candidate's weight,
+        # and (buyer requirement, supplier score) for screening; None = not used.
+        self.attraction: np.ndarray | None = None
+        self.screen: tuple[np.ndarray, np.ndarray] | None = None
 
     def group_of_need(self, firms: FirmState, buyer: np.ndarray, slot: np.ndarray) -> np.ndarray:
         """Candidate group (chain, tier below, product) for a buyer's input slot."""
@@ -58,15 +62,33 @@ class SupplierMarket:
         spare = np.divide(np.maximum(usable - firms.long_run_demand, 0.0), usable,
                           out=np.zeros(firms.n), where=usable > 0)
         weight = firms.size ** self.network.concentration * eligible * spare
+        if self.attraction is not None:
+            weight = weight * self.attraction
         for g in np.unique(groups):
             rows = np.flatnonzero(groups == g)
             members = self._members[g] if g < len(self._members) else np.empty(0, dtype=int)
             members = members[weight[members] > 0]
             if len(members):
-                _, chosen = draw_suppliers(rng, buyer[rows], members, weight, firms.region,
-                                           self.network.regional_bias, 1)
-                picks[rows] = chosen
+                picks[rows] = self._draw_screened(rng, buyer[rows], members, weight, firms)
         return picks
+
+    def _draw_screened(self, rng: np.random.Generator, buyers: np.ndarray, members: np.ndarray,
+                       weight: np.ndarray, firms: FirmState) -> np.ndarray:
+        """Draw among candidates that pass each buyer's screen (all of them without one, or
+        when none passes)."""
+        if self.screen is None:
+            return draw_suppliers(rng, buyers, members, weight, firms.region,
+                                  self.network.regional_bias, 1)[1]
+        requirement, score = self.screen
+        chosen = np.empty(len(buyers), dtype=np.int64)
+        level = requirement[buyers]
+        for value in np.unique(level):
+            sub = np.flatnonzero(level == value)
+            passing = members[score[members] >= value]
+            pool = passing if len(passing) else members
+            chosen[sub] = draw_suppliers(rng, buyers[sub], pool, weight, firms.region,
+                                         self.network.regional_bias, 1)[1]
+        return chosen
 
     def connect(self, firms: FirmState, links: LinkState, rows: np.ndarray,
                 supplier: np.ndarray, tick: int) -> None:
@@ -97,7 +119,7 @@ def update_fill_rates(links: LinkState, fill: np.ndarray, memory: float) -> None
 
 
 def start_searches(firms: FirmState, links: LinkState, cfg: SourcingConfig, tick: int,
-                   search_ticks: np.ndarray) -> int:
+                   search_ticks: np.ndarray, threshold: np.ndarray | None = None) -> int:
     """Begin searches on links whose supplier failed; returns how many began.
 
     Args:
@@ -106,8 +128,11 @@ def start_searches(firms: FirmState, links: LinkState, cfg: SourcingConfig, tick
         cfg: sourcing parameters.
         tick: current tick.
         search_ticks: per-firm search duration (a buyer's digital agility).
+        threshold: per-link fill-rate level below which the buyer searches (firm behaviour:
+            trust, early warning); None = ``cfg.switch_threshold`` for all.
     """
-    failing = (links.fill_rate < cfg.switch_threshold) | ~firms.alive[links.supplier]
+    level = cfg.switch_threshold if threshold is None else threshold
+    failing = (links.fill_rate < level) | ~firms.alive[links.supplier]
     searching = links.search_timer != NOT_SEARCHING
     # The old supplier came back before a replacement was found: stay with it.
     links.search_timer[searching & ~failing] = NOT_SEARCHING
@@ -133,7 +158,12 @@ def finish_searches(firms: FirmState, links: LinkState, market: SupplierMarket,
     new = market.draw(firms, links.buyer[ready], links.slot[ready], cfg.min_availability, rng)
     n_slots = firms.n_slots
     slot_key = links.slot_key(n_slots)
-    current = np.unique(slot_key[links.active] * firms.n + links.supplier[links.active])
+    # A key holds its buyer, so only the searching buyers' own links can be duplicates
+    # (checking those alone is exact and avoids sorting every link each tick).
+    searching_buyer = np.zeros(firms.n, dtype=bool)
+    searching_buyer[links.buyer[ready]] = True
+    own = np.flatnonzero(links.active & searching_buyer[links.buyer])
+    current = slot_key[own] * firms.n + links.supplier[own]
     duplicate = np.isin(slot_key[ready] * firms.n + new, current)
     ok = (new >= 0) & ~duplicate
     rows, new = ready[ok], new[ok]

@@ -68,17 +68,27 @@ class ShockSchedule:
 
     def __init__(self, scenario: ScenarioConfig, firms: FirmState,
                  rng: np.random.Generator) -> None:
-        self.shocks = dict(scenario.shocks)
+        self.shocks: dict[str, ShockConfig] = {}
         self.rng = rng
         self._hit: dict[str, np.ndarray] = {}
         self._out: dict[str, np.ndarray] = {}
-        for name, shock in self.shocks.items():
+        self.add(scenario.shocks, firms)
+
+    def add(self, shocks: dict[str, ShockConfig], firms: FirmState) -> None:
+        """Schedule more shocks (e.g. "shock now"), resolving their scopes on today's firms.
+
+        Args:
+            shocks: shocks by name; a name already scheduled is replaced.
+            firms: firm state.
+        """
+        for name, shock in shocks.items():
             scope = shock.scope
             mask = (_in_scope(firms.region, scope.regions) & _in_scope(firms.tier, scope.tiers)
                     & _in_scope(firms.chain, scope.chains)
                     & _in_scope(firms.product, scope.products))
-            if shock.kind not in ("pandemic",) and scope.share < 1.0:
-                mask &= rng.random(firms.n) < scope.share
+            if shock.kind != "pandemic" and scope.share < 1.0:
+                mask &= self.rng.random(firms.n) < scope.share
+            self.shocks[name] = shock
             self._hit[name] = mask
             self._out[name] = np.zeros(firms.n, dtype=bool)
 
