@@ -15,13 +15,15 @@ the shock has changed everything else.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import mesa
 import numpy as np
 import pandas as pd
 
 from abm.agents import SME, ChainLeader, Firm, Platform, Regulator
 from abm.behaviour import BehaviourLayer, NullBehaviour
-from abm.config.schema import SimulationConfig
+from abm.config.schema import ShockConfig, SimulationConfig
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
 from abm.market.demand import draw_final_demand
 from abm.market.entry_exit import admit_entrants, find_exits, remove_firms
@@ -132,7 +134,7 @@ class EcosystemModel(mesa.Model):
 
     def _fee_rate(self) -> np.ndarray:
         """Commission each firm pays on export revenue (members of a platform only)."""
-        return np.where(self.firms.platform >= 0, self.config.platforms.commission_rate, 0.0)
+        return self.config.platforms.commission_rate * (self.firms.platform >= 0)
 
     def append_links(self, buyer: np.ndarray, supplier: np.ndarray, slot: np.ndarray,
                      share: np.ndarray, route: np.ndarray, lead_time: np.ndarray, tick: int
@@ -160,6 +162,31 @@ class EcosystemModel(mesa.Model):
     def firm_agents(self) -> list[Firm]:
         """Agents of all alive firms."""
         return [a for a, alive in zip(self._firm_agents, self.firms.alive, strict=True) if alive]
+
+    def add_shocks(self, shocks: dict[str, ShockConfig], onset: int | None = None
+                   ) -> list[str]:
+        """Apply shocks to the running model ("shock now"), from ``onset`` (default: next tick).
+
+        Args:
+            shocks: shocks by name (e.g. ``compose_config(["scenario=pandemic"]).scenario
+                .shocks``); their ``onset`` is replaced.
+            onset: first tick of the new shocks; at least the next tick.
+
+        Returns:
+            The names under which they were scheduled (``<name>@<onset>``).
+        """
+        start = max(self.steps + 1, onset if onset is not None else self.steps + 1)
+        added = {f"{name}@{start}": replace(shock, onset=start) for name, shock in shocks.items()}
+        first_shock = not self.shocks_enabled
+        self.schedule.add(added, self.firms)
+        self.shocks_enabled = bool(self.schedule.shocks)
+        needed = int(max(self.lead_by_route.max(), self.market_lead.max())
+                     + self.schedule.max_extra_lead() + 2)
+        if needed > self.pipeline.horizon:
+            self.pipeline.grow(self.steps, needed)
+        if first_shock:
+            self.behaviour.first_shock(start)
+        return list(added)
 
     @property
     def shock_window(self) -> ShockWindow:
@@ -197,9 +224,11 @@ class EcosystemModel(mesa.Model):
             tick, np.array([result.final_sales.sum() - export_sales.sum(), export_sales.sum()]),
             np.array([domestic.sum(), export.sum()]), market_lead_now, self.market_lead)
         arrived = self.pipeline.unload(tick)
-        to_exited = ~firms.alive[links.buyer]
-        written_off_in_transit = float(arrived[to_exited].sum())
-        arrived[to_exited] = 0.0
+        written_off_in_transit = 0.0
+        if not firms.alive.all():  # goods reaching a firm that has left are lost
+            to_exited = ~firms.alive[links.buyer]
+            written_off_in_transit = float(arrived[to_exited].sum())
+            arrived[to_exited] = 0.0
         inflow = np.bincount(links.slot_key(firms.n_slots), weights=arrived,
                              minlength=firms.input_inventory.size).reshape(firms.n, -1)
         firms.input_inventory += inflow
@@ -210,8 +239,10 @@ class EcosystemModel(mesa.Model):
         self.last_ledger = settle_accounts(firms, links, result.shipped, export_sales,  # 7
                                            fee_rate, cfg.finance,
                                            **self.behaviour.account_inputs())
-        platform_revenue = sum(p.collect(fee_rate * firms.price * export_sales)
-                               for p in self.platforms)
+        fees = np.bincount(firms.platform + 1, weights=fee_rate * firms.price * export_sales,
+                           minlength=len(self.platforms) + 1)[1:]  # row 0: not a member
+        platform_revenue = sum(p.collect(float(fee)) for p, fee in
+                               zip(self.platforms, fees, strict=True))
 
         self.behaviour.signals_and_trust(tick, result)  # 8 signals and trust
 
@@ -272,7 +303,7 @@ class EcosystemModel(mesa.Model):
             "in_transit": self.pipeline.in_transit(),
             "backlog": float(links.backlog.sum()),
             "written_off": written_off,
-            "mean_availability": float(firms.availability[alive].mean()),
+            "mean_availability": float(firms.availability @ alive / max(1, alive.sum())),
             "firms_alive": float(alive.sum()),
             "smes_alive": float((alive & ~firms.chain_leader).sum()),
             "links_active": float(live.sum()),

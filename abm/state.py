@@ -121,8 +121,19 @@ class LinkState:
         return len(self.buyer)
 
     def slot_key(self, n_slots: int) -> np.ndarray:
-        """Flat index ``buyer * S + slot`` into (N, S) arrays."""
-        return self.buyer * n_slots + self.slot
+        """Flat index ``buyer * S + slot`` into (N, S) arrays (read-only; cached).
+
+        Buyer and slot of a row never change in place (rewiring changes the supplier; new
+        rows replace the arrays), so the key is recomputed only when the arrays are replaced.
+        """
+        cached = self.__dict__.get("_slot_key")
+        if cached is None or cached[0] is not self.buyer or cached[1] is not self.slot \
+                or cached[2] != n_slots:
+            key = self.buyer * n_slots + self.slot
+            key.flags.writeable = False
+            cached = (self.buyer, self.slot, n_slots, key)
+            self.__dict__["_slot_key"] = cached
+        return cached[3]
 
     def append(self, buyer: np.ndarray, supplier: np.ndarray, slot: np.ndarray,
                share: np.ndarray, route: np.ndarray, lead_time: np.ndarray, tick: int

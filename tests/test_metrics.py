@@ -45,3 +45,14 @@ def test_no_shock_means_no_loss() -> None:
     out = summarise(_series(np.ones(80)), None, ShockWindow(None, None), MetricsConfig(), {})
     assert (out["resistance"], out["resilience_loss"], out["recovery_time"]) == (1.0, 0.0, 0.0)
     assert out["relationship_stability"] == 1.0
+
+
+def test_creativity_compares_late_value_added_with_the_twin() -> None:
+    perf = np.ones(100)
+    perf[49:52] = 0.5
+    run, twin = _series(perf), _series(np.ones(100))
+    run.loc[run["step"] > 74, "value_added"] = 110.0  # the shocked run ends 10% above
+    out = summarise(run, twin, ShockWindow(50, 52), MetricsConfig(late_window=26), {})
+    assert out["creativity"] == pytest.approx(0.1)
+    calm = summarise(twin, None, ShockWindow(None, None), MetricsConfig(), {})
+    assert calm["creativity"] == 0.0

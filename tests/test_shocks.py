@@ -77,3 +77,21 @@ def test_embargo_blocks_only_the_scoped_supply() -> None:
     assert np.all(firms.product[links.supplier[blocked]] == 0)
     assert np.all(firms.region[links.supplier[blocked]] == 3)
     assert not np.any(firms.region[links.buyer[blocked]] == 3)
+
+
+def test_shock_added_to_a_running_model_equals_the_scheduled_scenario() -> None:
+    from abm.model import EcosystemModel
+
+    scheduled = compose_config([*FAST, "scenario=compound", "ticks=70",
+                                "scenario.shocks.regional_disaster.onset=30",
+                                "scenario.shocks.logistics_chokepoint.onset=30"])
+    planned = EcosystemModel(config=scheduled)
+    planned.run()
+    live = EcosystemModel(config=compose_config([*FAST, "scenario=none", "ticks=70"]))
+    live.run(29)
+    names = live.add_shocks(scheduled.scenario.shocks)
+    assert names == ["regional_disaster@30", "logistics_chokepoint@30"]
+    live.run(41)
+    expected, got = planned.timeseries(), live.timeseries()
+    for column in ("performance", "production", "in_transit", "extra_sea_lead"):
+        np.testing.assert_allclose(got[column], expected[column], rtol=1e-12, err_msg=column)

@@ -41,8 +41,7 @@ class Platform(mesa.Agent):
         firms = self.model.firms
         return np.flatnonzero((firms.platform == self.platform_id) & firms.alive)
 
-    def collect(self, fees_by_firm: np.ndarray) -> float:
+    def collect(self, earned: float) -> float:
         """Book this tick's commission from members; returns it."""
-        earned = float(fees_by_firm[self.model.firms.platform == self.platform_id].sum())
         self.revenue_total += earned
         return earned

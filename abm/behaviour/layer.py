@@ -47,6 +47,9 @@ MECHANISMS = ("esg", "trust", "finance", "innovation", "digital", "upgrading", "
 class NullBehaviour:
     """The engine alone: every hook returns what the engine does without firm behaviour."""
 
+    def first_shock(self, onset: int) -> None:
+        """Nothing measures from a shock's onset without firm behaviour."""
+
     def demand_signal(self) -> np.ndarray | None:
         """No signal: forecasts follow the engine's own demand signal."""
         return None
@@ -248,6 +251,10 @@ class BehaviourLayer(NullBehaviour):
             trust.update_trust(self.trust.trust, result.fill, self.forgive, self.cfg.trust)
         if tick == self.onset_tick:
             self._snapshot_onset()
+
+    def first_shock(self, onset: int) -> None:
+        """A shock was added to a running model: outcome metrics measure from its onset."""
+        self.onset_tick = onset
 
     def _snapshot_onset(self) -> None:
         """Who supplied whom, and suppliers' true ESG, when the shock starts (tick 1 without)."""

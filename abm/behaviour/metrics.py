@@ -27,7 +27,7 @@ Summary scalars: late-window means (``metrics.late_window`` ticks) of the state 
 added), and the yearly stability of the customer links that the top and bottom third of
 suppliers by true ESG had at the shock onset (``relationship_stability_high_esg`` /
 ``_low_esg``, comparable with ``relationship_stability``). ``creativity`` needs the unshocked
-twin: :func:`creativity`.
+twin and is computed with the resilience metrics (:func:`abm.metrics.resilience.creativity`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from abm.behaviour.esg import GREENWASH, IMPROVE
 from abm.network.spec import ASSEMBLY_TIER
@@ -87,12 +86,7 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
         out["esg_detections"] = events.get("esg_detections", 0.0)
         out["esg_fines"] = float(other.get("fines", 0.0))
     if on["trust"]:
-        trust = layer.trust.trust
-        # Nearly every link is active: avoid a boolean copy of all of them each tick.
-        inactive = links.n - np.count_nonzero(links.active)
-        if inactive:
-            trust = trust[links.active]
-        out["mean_trust"] = float(trust.mean()) if len(trust) else float("nan")
+        out["mean_trust"] = _mean(layer.trust.trust, links.active)
     if on["innovation"]:
         out["tech_gain_own"] = events.get("tech_gain_own", 0.0)
         out["tech_gain_partner"] = events.get("tech_gain_partner", 0.0)
@@ -195,30 +189,4 @@ def _retention_by_esg(layer: BehaviourLayer) -> dict[str, float]:
     for name, group in (("high", upstream & (score >= high)), ("low", upstream & (score <= low))):
         lost = 1.0 - kept[group].mean() if group.any() else float("nan")
         out[f"relationship_stability_{name}_esg"] = float(1.0 - lost / years)
-    return out
-
-
-def creativity(run: pd.DataFrame, twin: pd.DataFrame | None, late_window: int
-               ) -> dict[str, float]:
-    """Post-shock improvement vs the unshocked twin (spec §6), for ``summarise`` to merge.
-
-    ``creativity`` is the relative difference of late-window value added (run vs twin);
-    ``creativity_technology`` the same for mean technology when the series exists.
-
-    Args:
-        run: the shocked run's per-tick series.
-        twin: the unshocked twin's series (None: both NaN).
-        late_window: final ticks compared.
-
-    Returns:
-        The two scalars.
-    """
-    out = {"creativity": float("nan"), "creativity_technology": float("nan")}
-    if twin is None:
-        return out
-    for key, column in (("creativity", "value_added"), ("creativity_technology",
-                                                        "mean_technology")):
-        if column in run and column in twin:
-            late, ref = run[column].tail(late_window).mean(), twin[column].tail(late_window).mean()
-            out[key] = float(late / ref - 1.0) if ref > 0 else float("nan")
     return out

@@ -35,8 +35,11 @@ class Ledger:
 
 def stock_value(firms: FirmState) -> np.ndarray:
     """Value of each firm's finished goods (at its price) and inputs (at their prices)."""
-    return firms.price * firms.finished_goods + (
-        firms.slot_price * firms.input_inventory).sum(axis=1)
+    value = firms.price * firms.finished_goods
+    # Column by column: numpy sums a short trailing axis far slower than it adds columns.
+    for slot in range(firms.n_slots):
+        value += firms.slot_price[:, slot] * firms.input_inventory[:, slot]
+    return value
 
 
 def operating_profit(firms: FirmState, links: LinkState, shipped: np.ndarray,

@@ -32,14 +32,19 @@ def draw_final_demand(firms: FirmState, base: np.ndarray, cfg: MarketConfig,
     Returns:
         (domestic, export) demand per firm.
     """
+    # Only assembler rows (fixed) have final demand: computing on them alone is cheaper, and
+    # drawing a fixed number of variates per tick keeps the twin's demand path identical.
+    rows = np.flatnonzero(base > 0)
+    chain = firms.chain[rows]
     n_chains = int(firms.chain.max()) + 1
     common = rng.normal(0.0, cfg.demand_noise_common, size=n_chains)
-    own = rng.normal(0.0, cfg.demand_noise_idiosyncratic, size=firms.n)
-    serving = base * firms.alive
-    chain_total = np.bincount(firms.chain, weights=base, minlength=n_chains)
-    chain_served = np.bincount(firms.chain, weights=serving, minlength=n_chains)
+    own = rng.normal(0.0, cfg.demand_noise_idiosyncratic, size=len(rows))
+    serving = base[rows] * firms.alive[rows]
+    chain_total = np.bincount(chain, weights=base[rows], minlength=n_chains)
+    chain_served = np.bincount(chain, weights=serving, minlength=n_chains)
     reallocate = np.divide(chain_total, chain_served, out=np.zeros(n_chains),
                            where=chain_served > 0)
-    demand = serving * reallocate[firms.chain] * np.maximum(0.0, 1.0 + common[firms.chain] + own)
+    demand = np.zeros(firms.n)
+    demand[rows] = serving * reallocate[chain] * np.maximum(0.0, 1.0 + common[chain] + own)
     return (demand * (1.0 - cfg.export_share) * domestic_factor,
             demand * cfg.export_share * export_factor)

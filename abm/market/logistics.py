@@ -36,16 +36,22 @@ class Pipeline:
         full = (ahead >= 1) & (ahead <= market_lead[None, :])
         self.market[:] = np.where(full, market_flow, 0.0)
         self.market_due[:] = self.market
+        self._in_transit = float(self.links.sum())
 
     def dispatch(self, tick: int, shipped: np.ndarray, lead: np.ndarray) -> None:
         """Put each link's shipment on the road for ``lead`` ticks."""
-        self.links[(tick + lead) % self.horizon, np.arange(len(shipped))] += shipped
+        columns = self.__dict__.get("_columns")
+        if columns is None or len(columns) != len(shipped):
+            columns = self.__dict__["_columns"] = np.arange(len(shipped))
+        self.links[(tick + lead) % self.horizon, columns] += shipped
+        self._in_transit += float(shipped.sum())
 
     def unload(self, tick: int) -> np.ndarray:
         """Shipments arriving at ``tick`` per link (the row is cleared)."""
         row = tick % self.horizon
         arrived = self.links[row].copy()
         self.links[row] = 0.0
+        self._in_transit -= float(arrived.sum())
         return arrived
 
     def ship_to_market(self, tick: int, delivered: np.ndarray, demanded: np.ndarray,
@@ -64,8 +70,8 @@ class Pipeline:
         return delivered, due
 
     def in_transit(self) -> float:
-        """Goods on the road between firms."""
-        return float(self.links.sum())
+        """Goods on the road between firms (kept as a running total)."""
+        return max(self._in_transit, 0.0)
 
     def grow(self, tick: int, horizon: int) -> None:
         """Lengthen the ring (for a longer delay) without moving any shipment's arrival tick.

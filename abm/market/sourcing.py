@@ -42,6 +42,9 @@ class SupplierMarket:
         order = np.argsort(self._group, kind="stable")
         bounds = np.searchsorted(self._group[order], np.arange(self._group.max() + 2))
         self._members = [order[bounds[g]: bounds[g + 1]] for g in range(len(bounds) - 1)]
+        # A firm row's size never changes (an entrant inherits its niche), so neither does
+        # its attachment weight.
+        self._size_weight = firms.size ** network.concentration
         # Set by firm behaviour (ESG signals): a per-firm multiplier on a candidate's weight,
         # and (buyer requirement, supplier score) for screening; None = not used.
         self.attraction: np.ndarray | None = None
@@ -61,10 +64,11 @@ class SupplierMarket:
         usable = firms.capacity * firms.availability
         spare = np.divide(np.maximum(usable - firms.long_run_demand, 0.0), usable,
                           out=np.zeros(firms.n), where=usable > 0)
-        weight = firms.size ** self.network.concentration * eligible * spare
+        weight = self._size_weight * eligible * spare
         if self.attraction is not None:
             weight = weight * self.attraction
-        for g in np.unique(groups):
+        # Few searches end per tick: plain Python sets beat np.unique's overhead here.
+        for g in sorted(set(groups.tolist())):
             rows = np.flatnonzero(groups == g)
             members = self._members[g] if g < len(self._members) else np.empty(0, dtype=int)
             members = members[weight[members] > 0]
@@ -80,14 +84,21 @@ class SupplierMarket:
             return draw_suppliers(rng, buyers, members, weight, firms.region,
                                   self.network.regional_bias, 1)[1]
         requirement, score = self.screen
+        # Sorted by score (best first), the candidates passing a buyer's requirement are a
+        # prefix, so one cumulative weight per region serves every buyer's own screen.
+        ranked = members[np.argsort(-score[members], kind="stable")]
+        passing = np.searchsorted(-score[ranked], -requirement[buyers], side="right")
+        passing[passing == 0] = len(ranked)  # nobody passes: the screen is waived
         chosen = np.empty(len(buyers), dtype=np.int64)
-        level = requirement[buyers]
-        for value in np.unique(level):
-            sub = np.flatnonzero(level == value)
-            passing = members[score[members] >= value]
-            pool = passing if len(passing) else members
-            chosen[sub] = draw_suppliers(rng, buyers[sub], pool, weight, firms.region,
-                                         self.network.regional_bias, 1)[1]
+        buyer_region = firms.region[buyers]
+        for region in sorted(set(buyer_region.tolist())):
+            rows = np.flatnonzero(buyer_region == region)
+            local = np.where(firms.region[ranked] == region, self.network.regional_bias, 1.0)
+            cumulative = np.cumsum(weight[ranked] * local)
+            limit = passing[rows] - 1
+            draw = rng.random(len(rows)) * cumulative[limit]
+            index = np.minimum(np.searchsorted(cumulative, draw, side="right"), limit)
+            chosen[rows] = ranked[index]
         return chosen
 
     def connect(self, firms: FirmState, links: LinkState, rows: np.ndarray,
@@ -114,8 +125,9 @@ def cancel_backlog(firms: FirmState, links: LinkState, rows: np.ndarray) -> None
 
 def update_fill_rates(links: LinkState, fill: np.ndarray, memory: float) -> None:
     """Blend this tick's fill rate into each link's moving average (links owed nothing keep it)."""
-    owed = ~np.isnan(fill)
-    links.fill_rate[owed] += memory * (fill[owed] - links.fill_rate[owed])
+    change = fill - links.fill_rate
+    np.nan_to_num(change, copy=False, nan=0.0)  # NaN marks "nothing owed": no news
+    links.fill_rate += memory * change
 
 
 def start_searches(firms: FirmState, links: LinkState, cfg: SourcingConfig, tick: int,

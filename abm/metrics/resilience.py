@@ -89,6 +89,28 @@ def _resilience(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindo
     return out
 
 
+def creativity(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,
+               late_window: int) -> dict[str, float]:
+    """Post-shock improvement against the unshocked twin (S002's "creativity").
+
+    ``creativity`` is the relative difference of late-window value added (run vs twin);
+    ``creativity_technology`` the same for mean technology when that series exists. Without
+    shocks both are 0 (no difference); a shocked run without a twin gives NaN.
+    """
+    out = {"creativity": float("nan"), "creativity_technology": float("nan")}
+    if window.onset is None:
+        return {key: 0.0 for key in out}
+    if twin is None:
+        return out
+    for key, column in (("creativity", "value_added"),
+                        ("creativity_technology", "mean_technology")):
+        if column in run and column in twin:
+            late = run[column].tail(late_window).mean()
+            reference = twin[column].tail(late_window).mean()
+            out[key] = float(late / reference - 1.0) if reference > 0 else float("nan")
+    return out
+
+
 def summarise(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,
               cfg: MetricsConfig, firm_outcomes: dict[str, float]) -> dict[str, float]:
     """All summary scalars of a run.
@@ -104,6 +126,7 @@ def summarise(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,
         A flat dict of named floats (NaN where a metric is undefined, e.g. no replacements).
     """
     summary = _resilience(run, twin, window, cfg)
+    summary.update(creativity(run, twin, window, cfg.late_window))
     steady = run[run["step"] > cfg.warmup]
     if len(steady) < 2:
         steady = run

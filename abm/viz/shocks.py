@@ -1,23 +1,17 @@
 """The "shock now" control: apply a scenario's shocks to a running model from the next tick on.
 
 The injected shocks are copies of the scenario's shocks with ``onset`` set to the next tick,
-added to the model's :class:`~abm.shocks.ShockSchedule` next to the shocks it already has (whose
-state, such as the firms currently out in a pandemic, is kept). A logistics chokepoint lengthens
-sea routes; when the transport ring buffer (``model.pipeline``) is too short for the new delay it
-is grown in place, keeping every shipment on its arrival tick.
+added through :meth:`abm.model.EcosystemModel.add_shocks` next to the shocks the model already
+has (whose state, such as the firms currently out in a pandemic, is kept; a chokepoint's longer
+delay grows the transport ring buffer in place).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 
-import numpy as np
-
-from abm.config.schema import ScenarioConfig, ShockConfig
-from abm.market.logistics import Pipeline
+from abm.config.schema import ShockConfig
 from abm.model import EcosystemModel
-from abm.shocks import ShockSchedule
 from abm.shocks.scenario import strength
 from abm.viz.session import compose, scenario_names
 
@@ -40,37 +34,6 @@ def shock_scenarios() -> tuple[str, ...]:
     return tuple(name for name in scenario_names() if scenario_shocks(name))
 
 
-def required_horizon(model: EcosystemModel) -> int:
-    """Pipeline length the model needs for its lead times plus all scheduled chokepoint delays.
-
-    Args:
-        model: the model.
-
-    Returns:
-        The ring length (the engine's own formula at construction).
-    """
-    longest = max(int(model.lead_by_route.max()), int(model.market_lead.max()))
-    return longest + model.schedule.max_extra_lead() + 2
-
-
-def grow_pipeline(pipeline: Pipeline, tick: int, horizon: int) -> None:
-    """Lengthen a pipeline's ring buffers without moving any shipment's arrival tick.
-
-    Args:
-        pipeline: the model's pipeline, after tick ``tick`` has been fully processed.
-        tick: the last tick processed (``model.steps``); its row has been unloaded.
-        horizon: the new ring length (at least the current one).
-    """
-    old = pipeline.horizon
-    ahead = tick + np.arange(1, old)
-    for name in ("links", "market", "market_due"):
-        buffer = getattr(pipeline, name)
-        grown = np.zeros((horizon, *buffer.shape[1:]))
-        grown[ahead % horizon] = buffer[ahead % old]
-        setattr(pipeline, name, grown)
-    pipeline.horizon = horizon
-
-
 def inject_scenario(model: EcosystemModel, scenario: str) -> list[str]:
     """Apply a scenario's shocks to ``model`` starting at the next tick.
 
@@ -84,22 +47,10 @@ def inject_scenario(model: EcosystemModel, scenario: str) -> list[str]:
     Raises:
         ValueError: if the scenario has no shocks.
     """
-    tick = model.steps + 1
-    shocks = {f"{name}@{tick}": dataclasses.replace(shock, onset=tick)
-              for name, shock in scenario_shocks(scenario).items()}
+    shocks = scenario_shocks(scenario)
     if not shocks:
         raise ValueError(f"scenario '{scenario}' has no shocks to apply")
-    added = ShockSchedule(ScenarioConfig(shocks=shocks), model.firms, model.streams["shocks"])
-    schedule = model.schedule
-    # ShockSchedule has no public way to add shocks; its per-shock state lives in these dicts.
-    schedule.shocks.update(added.shocks)
-    schedule._hit.update(added._hit)
-    schedule._out.update(added._out)
-    model.shocks_enabled = True
-    needed = required_horizon(model)
-    if needed > model.pipeline.horizon:
-        grow_pipeline(model.pipeline, model.steps, needed)
-    return list(shocks)
+    return model.add_shocks(shocks)
 
 
 def shock_phase(model: EcosystemModel) -> str | None:
