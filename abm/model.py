@@ -104,9 +104,8 @@ class EcosystemModel(mesa.Model):
         self.market_lead = np.array([market.lead_time_market, market.lead_time_sea])
         total_final = float(self.base_final_demand.sum())
         market_flow = total_final * np.array([1.0 - market.export_share, market.export_share])
-        horizon = int(max(self.lead_by_route.max(), self.market_lead.max())
-                      + self.schedule.max_extra_lead() + 2)
-        self.pipeline = Pipeline(horizon, flow, links.lead_time, market_flow, self.market_lead)
+        self.pipeline = Pipeline(self._pipeline_horizon(), flow, links.lead_time, market_flow,
+                                 self.market_lead)
         self.search_ticks = np.full(firms.n, config.sourcing.search_ticks)
 
         self._firm_agents: list[Firm] = [
@@ -132,6 +131,11 @@ class EcosystemModel(mesa.Model):
             return load_network(net.firms_path, net.links_path)
         return generate_network(net, self.streams["network"])
 
+    def _pipeline_horizon(self) -> int:
+        """Ring length for the longest lead time plus every scheduled chokepoint delay."""
+        return int(max(self.lead_by_route.max(), self.market_lead.max())
+                   + self.schedule.max_extra_lead() + 2)
+
     def _fee_rate(self) -> np.ndarray:
         """Commission each firm pays on export revenue (members of a platform only)."""
         return self.config.platforms.commission_rate * (self.firms.platform >= 0)
@@ -148,9 +152,7 @@ class EcosystemModel(mesa.Model):
             The indices of the new link rows.
         """
         rows = self.links.append(buyer, supplier, slot, share, route, lead_time, tick)
-        pipeline = self.pipeline
-        pipeline.links = np.concatenate(
-            [pipeline.links, np.zeros((pipeline.horizon, len(rows)))], axis=1)
+        self.pipeline.add_links(len(rows))
         return rows
 
     # ----------------------------------------------------------------- agents
@@ -180,10 +182,8 @@ class EcosystemModel(mesa.Model):
         first_shock = not self.shocks_enabled
         self.schedule.add(added, self.firms)
         self.shocks_enabled = bool(self.schedule.shocks)
-        needed = int(max(self.lead_by_route.max(), self.market_lead.max())
-                     + self.schedule.max_extra_lead() + 2)
-        if needed > self.pipeline.horizon:
-            self.pipeline.grow(self.steps, needed)
+        if self._pipeline_horizon() > self.pipeline.horizon:
+            self.pipeline.grow(self.steps, self._pipeline_horizon())
         if first_shock:
             self.behaviour.first_shock(start)
         return list(added)

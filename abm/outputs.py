@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -23,9 +24,10 @@ from abm.api import SimulationResult
 SUMMARY_FILE = "summary.json"
 
 
-def _atomic_write(path: Path, write: object) -> None:
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+    """Write through ``write(tmp)`` and rename into place, so readers never see half a file."""
     tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)  # type: ignore[operator]
+    write(tmp)
     os.replace(tmp, path)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from abm import simulate
+from analysis.collect import collect, summarise_groups
 
 FAST = ["network.n_firms=300", "ticks=80", "scenario.shocks.regional_disaster.onset=30"]
 
@@ -57,3 +58,8 @@ def test_hydra_single_run_and_joblib_sweep_match_the_api(tmp_path: Path) -> None
     assert not _same(by_seed[8], api)
     frame = pd.read_parquet(run_dir / "timeseries.parquet")
     pd.testing.assert_frame_equal(frame, simulate([*FAST, "seed=7"]).timeseries)
+    table = collect(sweep_dir)  # the sweep as one table, seed the only varying key
+    assert sorted(table["seed"]) == [7, 8]
+    assert table.set_index("seed").loc[7, "resistance"] == api["resistance"]
+    groups = summarise_groups(table, ["scenario"], ["resistance"])
+    assert groups[("n", "resistance")].iloc[0] == 2

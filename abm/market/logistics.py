@@ -88,3 +88,7 @@ class Pipeline:
             grown[ahead % horizon] = buffer[ahead % old]
             setattr(self, name, grown)
         self.horizon = horizon
+
+    def add_links(self, count: int) -> None:
+        """Make room for ``count`` new links (appended last, nothing in transit on them)."""
+        self.links = np.concatenate([self.links, np.zeros((self.horizon, count))], axis=1)
