@@ -14,14 +14,17 @@ import ipywidgets
 import numpy as np
 import pytest
 import solara
+import solara.widgets
 
 from abm.model import EcosystemModel
 from abm.policies import POLICIES, Baseline
 from abm.viz.app import Page
 from abm.viz.attributes import available
+from abm.viz.charts import LineChart, Panel
 from abm.viz.inspector import firm_attributes, link_table
 from abm.viz.launch import APP_PATH, SERVER_ENV, launch_command
-from abm.viz.network import BASE_OPTIONS, MAX_NODES, colour_options, render_network
+from abm.viz.netdraw import NetworkView, render_network
+from abm.viz.network import BASE_OPTIONS, MAX_NODES, colour_options
 from abm.viz.series import extension_chart, extension_columns
 from abm.viz.session import OVERRIDES_ENV, VizModel, compose
 from abm.viz.shocks import inject_scenario
@@ -70,9 +73,16 @@ def _click(rc: RenderContext, label: str) -> None:
     rc.find(v.Btn, children=[label]).widget.click()
 
 
-def _images(rc: RenderContext) -> list[bytes]:
-    """The page's pictures in page order: network, core series, extension series."""
-    return [bytes(widget.value) for widget in rc.find(ipywidgets.Image).widgets]
+def _network_png(rc: RenderContext) -> bytes:
+    """The network picture (the page's only image)."""
+    return bytes(rc.find(ipywidgets.Image).widget.value)
+
+
+def _charts(rc: RenderContext) -> list[str]:
+    """The SVG markup of the time-series charts in page order: core, then extension."""
+    return [markup for markup in (getattr(w, "unsafe_innerHTML", None)
+                                  for w in rc.find(solara.widgets.HTML).widgets)
+            if isinstance(markup, str) and markup.startswith('<svg class="ecosim-chart"')]
 
 
 def _small_model(scenario: str = "none", seed: int = 1) -> VizModel:
@@ -97,13 +107,21 @@ def test_page_has_the_controls(rendered: RenderContext) -> None:
 def test_step_updates_counter_network_and_series(rendered: RenderContext) -> None:
     _click(rendered, "Step")
     assert "Step: 1" in _text(rendered)
-    network, series = _images(rendered)[:2]
+    network, charts = _network_png(rendered), _charts(rendered)
+    assert network.startswith(b"\x89PNG") and charts
+    assert all('data-tick="1"' in chart for chart in charts)
     for _ in range(2):
         _click(rendered, "Step")
     assert "Step: 3" in _text(rendered)
-    later_network, later_series = _images(rendered)[:2]
-    assert later_network != network and later_series != series
+    later_charts = _charts(rendered)
+    assert _network_png(rendered) != network and len(later_charts) == len(charts)
+    assert all('data-tick="3"' in chart for chart in later_charts)
+    for title in ("Performance (share of final demand met)", "Inventories (thousand units)",
+                  "Bullwhip: orders by tier", "Sourcing, exit and entry (count)"):
+        assert title in later_charts[0]
     assert re.search(r"Performance \(last tick\) [01]\.\d{3}", _text(rendered))
+    assert re.search(r"● normal \(\d+\) ● disrupted \(\d+\)", _text(rendered))  # the legend
+    assert "━ stressed link" in _text(rendered)
 
 
 def test_shock_now_drops_performance_and_reset_rebuilds(rendered: RenderContext) -> None:
@@ -198,7 +216,36 @@ def test_extension_panels_follow_recorded_columns() -> None:
     chart = extension_chart(present)
     assert chart.panels[0].right == ("esg_fines",)
     values = [[frame[c].to_numpy(dtype=float) for c in cols] for cols in present.values()]
-    assert chart.render(frame["step"].to_numpy(), values, [(2, 3.5)]).startswith(b"\x89PNG")
+    svg = chart.render(frame["step"].to_numpy(), values, [(2, 3.5)])
+    assert svg.startswith('<svg class="ecosim-chart" data-tick="3"') and svg.endswith("</svg>")
+    for text in ("ESG and greenwashing", "Trust", "mean_esg_rating", "esg_fines (right)"):
+        assert f">{text}<" in svg
+    assert 'fill-opacity="0.12"' in svg  # the shock window is shaded
+
+
+def test_chart_axes_read_like_matplotlib() -> None:
+    chart = LineChart([Panel("Counts", (("links", {}), ("total", {})), right=("total",),
+                             include=(0.0, 5.0))], columns=1)
+    steps = np.arange(1, 11)
+    gap = np.where(steps == 5, np.nan, 1.0)  # a missing value breaks the line
+    svg = chart.render(steps, [[gap * 2.0, steps * 25_000.0]], [])
+    ticks = re.findall(r'class="ecosim-tick"[^>]*>([^<]+)<', svg)
+    assert {"0", "2", "4"} <= set(ticks) and "250k" in ticks  # left axis keeps 0..5 in view
+    lines = re.findall(r'class="ecosim-line" d="([^"]+)"', svg)
+    assert lines[0].count("M") == 2 and lines[1].count("M") == 1
+
+
+def test_network_view_redraws_like_a_fresh_drawing() -> None:
+    model = _small_model("regional_disaster")
+    model.run(3)
+    view = NetworkView(model)
+    first = view.render("state", 5)
+    inject_scenario(model, "regional_disaster")
+    model.run(2)
+    again = view.render("state", 5)
+    assert again.png != first.png and again.counts["disrupted"] > 0
+    assert again.png == render_network(model, "state", 5).png
+    assert view.render("state", 5).png == again.png  # from the cached link layer this time
 
 
 def test_large_networks_are_sampled() -> None:

@@ -3,10 +3,16 @@
 Every browser session builds its own model (nothing is shared between tabs). The sidebar holds
 Mesa's run controls (Reset, play/pause, Step), the settings Reset applies, and "shock now"; the
 main area shows the supply network, live resilience metrics, time series and a firm inspector.
+
+A tick must render well under a second: the network is redrawn over cached layers
+(:mod:`abm.viz.netdraw`), the time series go to the browser as SVG that it draws itself
+(:mod:`abm.viz.charts`), and one render pass updates the whole page (see :func:`Page`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections.abc import Callable
 from html import escape
@@ -18,9 +24,10 @@ from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import force_update, update_counter
 
 from abm.config import ConfigError
-from abm.viz.html import TABLE_CSS, note, table
+from abm.viz.html import TABLE_CSS, legend, note, table
 from abm.viz.inspector import firm_attributes, link_table, most_affected
-from abm.viz.network import colour_options, fingerprint, render_network
+from abm.viz.netdraw import NetworkView
+from abm.viz.network import colour_options, fingerprint
 from abm.viz.series import (
     BASELINE_NOTE,
     SeriesView,
@@ -66,13 +73,13 @@ def _small(text: str) -> None:
 
 
 @solara.component
-def RunInfo(model: VizModel) -> None:  # noqa: N802
+def RunInfo(model: VizModel, revision: int) -> None:  # noqa: N802
     """Step counter (as Mesa shows it), run horizon and network fingerprint.
 
     Args:
         model: the session's model.
+        revision: Mesa's update counter; a new value re-renders the component.
     """
-    update_counter.get()
     solara.Text(f"Step: {model.steps}")
     _small(f"Run ends at tick {model.config.ticks}. Network fingerprint {fingerprint(model)}: "
            f"{model.firms.n:,} firms, {model.links.n:,} links.")
@@ -129,13 +136,13 @@ def SettingsForm(params: solara.Reactive[dict[str, Any]]) -> None:  # noqa: N802
 
 
 @solara.component
-def ShockNow(model: VizModel) -> None:  # noqa: N802
+def ShockNow(model: VizModel, revision: int) -> None:  # noqa: N802
     """Pick a scenario and apply its shocks from the next tick on; list the scheduled shocks.
 
     Args:
         model: the session's model.
+        revision: Mesa's update counter; a new value re-renders the component.
     """
-    update_counter.get()
     options = list(shock_scenarios())
     choice = solara.use_reactive(model.settings.scenario if model.settings.scenario in options
                                  else options[0])
@@ -153,65 +160,68 @@ def ShockNow(model: VizModel) -> None:  # noqa: N802
 
 
 @solara.component
-def NetworkPanel(model: VizModel, colour_by: solara.Reactive[str],  # noqa: N802
+def NetworkPanel(model: VizModel, revision: int, colour_by: solara.Reactive[str],  # noqa: N802
                  selected: solara.Reactive[int]) -> None:
     """The supply network with its colour control, caption and drawing time.
 
     Args:
         model: the session's model.
+        revision: Mesa's update counter; a new value re-renders the component.
         colour_by: the chosen colour option.
         selected: the inspected firm (ringed in the picture).
     """
-    update_counter.get()
     options = colour_options(model)
     colour = colour_by.value if colour_by.value in options else "state"
+    view = solara.use_memo(lambda: NetworkView(model), dependencies=[model])
     picture, took = solara.use_memo(
-        lambda: _timed(lambda: render_network(model, colour, selected.value)),
+        lambda: _timed(lambda: view.render(colour, selected.value)),
         dependencies=[model, model.steps, colour, selected.value, len(model.schedule.shocks)])
     with solara.Card("Supply network by tier"):
         solara.Select("Colour by", values=options, value=colour, on_value=colour_by.set)
+        solara.HTML(unsafe_innerHTML=legend(picture.legend))
         solara.Image(picture.png, width="100%")
         _small(f"{picture.caption} Drawn in {took:.0f} ms.")
 
 
 @solara.component
-def MetricsTable(model: VizModel) -> None:  # noqa: N802
+def MetricsTable(model: VizModel, revision: int) -> None:  # noqa: N802
     """The metrics of the ticks so far (mounted once the model has stepped).
 
     Args:
         model: the session's model.
+        revision: Mesa's update counter; a new value re-renders the component.
     """
-    update_counter.get()
     rows = solara.use_memo(lambda: live_metrics(model),
                            dependencies=[model, model.steps, len(model.schedule.shocks)])
     solara.HTML(unsafe_innerHTML=table(rows))
 
 
 @solara.component
-def MetricsPanel(model: VizModel) -> None:  # noqa: N802
+def MetricsPanel(model: VizModel, revision: int) -> None:  # noqa: N802
     """Live resilience metrics and policy spending.
 
     Args:
         model: the session's model.
+        revision: Mesa's update counter; a new value re-renders the component.
     """
-    update_counter.get()
     with solara.Card("Resilience now"):
         if model.steps == 0:
             solara.Info("No tick yet: press Step or ▶.")
         else:
-            MetricsTable(model)
+            MetricsTable(model, revision)
         _small(BASELINE_NOTE.format(window=model.config.metrics.baseline_window))
 
 
 @solara.component
-def InspectorPanel(model: VizModel, selected: solara.Reactive[int]) -> None:  # noqa: N802
+def InspectorPanel(model: VizModel, revision: int,  # noqa: N802
+                   selected: solara.Reactive[int]) -> None:
     """Pick a firm by number; see its attributes, suppliers and customers.
 
     Args:
         model: the session's model.
+        revision: Mesa's update counter; a new value re-renders the component.
         selected: the inspected firm's row.
     """
-    update_counter.get()
     n = model.firms.n
 
     def pick_affected() -> None:
@@ -238,20 +248,20 @@ def InspectorPanel(model: VizModel, selected: solara.Reactive[int]) -> None:  # 
 
 
 @solara.component
-def SeriesCharts(model: VizModel) -> None:  # noqa: N802
+def SeriesCharts(model: VizModel, revision: int) -> None:  # noqa: N802
     """Core time series, and ESG / trust / digital / technology panels when recorded.
 
     Args:
         model: the session's model (stepped at least once).
+        revision: Mesa's update counter; a new value re-renders the component.
     """
-    update_counter.get()
     frame = model.timeseries()
     view = solara.use_memo(SeriesView, dependencies=[model])
-    images, took = solara.use_memo(lambda: _timed(lambda: view.render(frame, model)),
+    charts, took = solara.use_memo(lambda: _timed(lambda: view.render(frame, model)),
                                    dependencies=[model, model.steps, len(model.schedule.shocks)])
-    solara.Image(images[0], width="100%")
-    if images[1] is not None:
-        solara.Image(images[1], width="100%")
+    for chart in charts:
+        if chart is not None:
+            solara.HTML(unsafe_innerHTML=chart)
     for title, columns in extension_columns(frame).items():
         if not columns:
             _small(f"{title}: the model records no such series yet.")
@@ -259,45 +269,50 @@ def SeriesCharts(model: VizModel) -> None:  # noqa: N802
 
 
 @solara.component
-def SeriesPanel(model: VizModel) -> None:  # noqa: N802
+def SeriesPanel(model: VizModel, revision: int) -> None:  # noqa: N802
     """The time-series card (charts once the model has stepped).
 
     Args:
         model: the session's model.
+        revision: Mesa's update counter; a new value re-renders the component.
     """
-    update_counter.get()
     with solara.Card("Time series (shaded: shocks at full strength)"):
         if model.steps == 0:
             solara.Info("No tick yet.")
         else:
-            SeriesCharts(model)
+            SeriesCharts(model, revision)
 
 
 @solara.component
-def Dashboard(model: VizModel, colour_by: solara.Reactive[str],  # noqa: N802
+def Dashboard(model: VizModel, revision: int, colour_by: solara.Reactive[str],  # noqa: N802
               selected: solara.Reactive[int]) -> None:
     """The main area: network and metrics side by side, then time series and the inspector.
 
     Args:
         model: the session's model.
+        revision: Mesa's update counter; a new value re-renders the component.
         colour_by: the chosen colour option.
         selected: the inspected firm's row.
     """
-    update_counter.get()
     settings = model.settings
     solara.HTML(tag="h3", unsafe_innerHTML=escape(
         f"{settings.n_firms:,} firms · scenario {settings.scenario} · seed {settings.seed} · "
         f"policy {settings.policy} · tick {model.steps}"))
     with solara.Columns([5, 2]):
-        NetworkPanel(model, colour_by, selected)
-        MetricsPanel(model)
-    SeriesPanel(model)
-    InspectorPanel(model, selected)
+        NetworkPanel(model, revision, colour_by, selected)
+        MetricsPanel(model, revision)
+    SeriesPanel(model, revision)
+    InspectorPanel(model, revision, selected)
 
 
 @solara.component
 def Page() -> None:  # noqa: N802
     """The app: one model per browser session."""
+    # The only subscriber to Mesa's update counter: each subscriber gets its own render pass
+    # when a step bumps it (nine cost ~50 ms per tick). The components below take its value as
+    # an argument because the model changes in place: an unchanged argument list would let
+    # reacton skip them.
+    revision = update_counter.get()
     settings = solara.use_memo(default_settings, dependencies=[])
     initial = solara.use_memo(lambda: VizModel(**settings.as_kwargs()), dependencies=[])
     model = solara.use_reactive(initial)
@@ -317,9 +332,24 @@ def Page() -> None:  # noqa: N802
             ModelController(model, model_parameters=params, play_interval=play_interval,
                             render_interval=ticks_per_step, use_threads=use_threads)
             solara.SliderInt("Ticks per step", value=ticks_per_step, min=1, max=52)
-            RunInfo(model.value)
+            RunInfo(model.value, revision)
         with solara.Card("Settings"):
             SettingsForm(params)
         with solara.Card("Shock now"):
-            ShockNow(model.value)
-    Dashboard(model.value, colour_by, selected)
+            ShockNow(model.value, revision)
+    Dashboard(model.value, revision, colour_by, selected)
+
+
+def warm_caches() -> None:
+    """Compose the configurations that every first page needs, once per process.
+
+    Hydra takes about a second for them (mostly the scenario list of "Shock now"), which the
+    first visitor of a fresh server would otherwise wait for.
+    """
+    with contextlib.suppress(Exception):  # the page reports a broken configuration itself
+        build_config(default_settings())
+        shock_scenarios()
+
+
+if __name__ == "__main__":  # served by ``solara run``, which loads this file at startup
+    threading.Thread(target=warm_caches, name="ecosim-warm-caches", daemon=True).start()

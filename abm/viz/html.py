@@ -16,6 +16,9 @@ TABLE_CSS = """
   text-align: right; }
 .ecosim-table th:first-child, .ecosim-table td:first-child { text-align: left; }
 .ecosim-note { font-size: 0.85rem; font-style: italic; margin: 4px 0; }
+.ecosim-legend { font-size: 0.8rem; text-align: center; margin: 4px 0 2px; }
+.ecosim-legend span { margin: 0 8px; white-space: nowrap; }
+.ecosim-legend b { font-size: 1.1rem; }
 """
 
 
@@ -46,3 +49,17 @@ def note(text: str) -> str:
         The markup.
     """
     return f'<p class="ecosim-note">{escape(text)}</p>'
+
+
+def legend(entries: Sequence[tuple[str, str, str]]) -> str:
+    """A one-line legend: a coloured symbol and a label per entry (labels escaped).
+
+    Args:
+        entries: (symbol, CSS colour, label) triples, e.g. ``("●", "#4f7cac", "normal")``.
+
+    Returns:
+        The markup, styled by :data:`TABLE_CSS`.
+    """
+    items = "".join(f'<span><b style="color:{escape(colour)}">{escape(symbol)}</b> '
+                    f"{escape(label)}</span>" for symbol, colour, label in entries)
+    return f'<div class="ecosim-legend">{items}</div>'

@@ -1,59 +1,37 @@
-"""The supply network drawn by tier: raw material on the left, assembly and markets on the right.
+"""What the network picture shows: layout, firm states, colours, sizes and sampled links.
 
 The layout is deterministic: each chain is a horizontal lane, each tier a vertical band, and the
 firms of a (chain, tier) fill their cell row by row sorted by product and region, so products form
 stripes and a firm keeps its place for the whole run. Nodes are coloured by state or by an
 attribute and sized by the value of their output. Links are sampled (a fixed subset, plus every
-stressed link up to a cap) because thousands of lines are unreadable.
+stressed link up to a cap) because thousands of lines are unreadable. :mod:`abm.viz.netdraw`
+draws the picture.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
 from matplotlib.colors import to_hex, to_rgba_array
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from abm.model import EcosystemModel
-from abm.network.spec import N_TIERS, TIER_NAMES
+from abm.network.spec import N_TIERS
 from abm.state import ROUTE_SEA
 from abm.viz.attributes import available, firm_values
-from abm.viz.images import figure_png
 from abm.viz.shocks import shock_phase
 
 NORMAL, DISRUPTED, RECOVERING, EXITED = range(4)
 STATE_NAMES = ("normal", "disrupted", "recovering", "exited")
 STATE_COLOURS = ("#4f7cac", "#d62728", "#ff9f1c", "#bdbdbd")
 TYPE_COLOURS = ("#1f3b73", "#f28e2b", "#7b3fa0")  # chain leader, SME, SME on a platform
-PLATFORM_RIM, LEADER_RIM, NO_RIM = to_rgba_array(["#7b3fa0", "black", "none"])
 NO_VALUE = (0.8, 0.8, 0.8, 1.0)  # firms without a value of a continuous attribute
 BASE_OPTIONS = ("state", "type", "region", "segment", "cash")
 MAX_NODES = 3000  # more firms than this are drawn as a fixed sample
 MAX_LINKS = 1200  # background links drawn (a fixed sample)
 MAX_STRESSED = 400  # stressed links drawn on top
 BAND = 0.72  # width of a tier band on the x axis (one unit per tier)
-
-
-@dataclass
-class NetworkPicture:
-    """A rendered network and what it shows.
-
-    Attributes:
-        png: the image.
-        caption: what was sampled and how to read the picture.
-        counts: firms per state name.
-    """
-
-    png: bytes
-    caption: str
-    counts: dict[str, int]
 
 
 def fingerprint(model: EcosystemModel) -> str:
@@ -172,7 +150,7 @@ def attribute_values(model: EcosystemModel, option: str) -> tuple[np.ndarray, li
                                            if attribute.categories else None)
 
 
-def _palette(option: str, n: int) -> list[str]:
+def category_colours(option: str, n: int) -> list[str]:
     """Colours of ``n`` categories: fixed ones for state and type, else matplotlib's tab10."""
     if option == "state":
         return list(STATE_COLOURS)
@@ -181,7 +159,7 @@ def _palette(option: str, n: int) -> list[str]:
     return [to_hex(colormaps["tab10"](i % 10)) for i in range(n)]
 
 
-def _node_sample(model: EcosystemModel) -> np.ndarray:
+def node_sample(model: EcosystemModel) -> np.ndarray:
     """Firms to draw: all, or a fixed sample of MAX_NODES that keeps every chain leader."""
     n = model.firms.n
     if n <= MAX_NODES:
@@ -193,8 +171,8 @@ def _node_sample(model: EcosystemModel) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def _link_sample(model: EcosystemModel, states: np.ndarray, drawn: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, int]:
+def link_sample(model: EcosystemModel, states: np.ndarray, drawn: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, int]:
     """Background and stressed links to draw between drawn firms, and the count of live links."""
     links, alive = model.links, model.firms.alive
     shown = np.zeros(model.firms.n, dtype=bool)
@@ -210,7 +188,7 @@ def _link_sample(model: EcosystemModel, states: np.ndarray, drawn: np.ndarray
     return background, hot, int(live.sum())
 
 
-def _node_sizes(model: EcosystemModel) -> np.ndarray:
+def node_sizes(model: EcosystemModel) -> np.ndarray:
     """Marker areas: output value relative to the median normal output value of the firm's tier,
     so tiers with many small firms stay visible and a firm hit by a shock visibly shrinks."""
     firms = model.firms
@@ -223,8 +201,8 @@ def _node_sizes(model: EcosystemModel) -> np.ndarray:
     return np.clip(14.0 * value / typical[firms.tier], 3.0, 150.0)
 
 
-def _colours(model: EcosystemModel, colour_by: str, states: np.ndarray
-             ) -> tuple[np.ndarray, list[Line2D]]:
+def node_colours(model: EcosystemModel, colour_by: str, states: np.ndarray
+                 ) -> tuple[np.ndarray, list[tuple[str, str]]]:
     """RGBA colour of every firm and the legend entries that explain them.
 
     Args:
@@ -233,121 +211,23 @@ def _colours(model: EcosystemModel, colour_by: str, states: np.ndarray
         states: the firms' state codes (their counts label the state legend).
 
     Returns:
-        (N, 4) colours and legend handles.
+        (N, 4) colours, and (hex colour, label) legend entries.
     """
     values, categories = attribute_values(model, colour_by)
     if categories is not None:
-        palette = _palette(colour_by, len(categories))
+        palette = category_colours(colour_by, len(categories))
         labels = list(categories)
         if colour_by == "state":
             labels = [f"{name} ({int((states == code).sum())})"
                       for code, name in enumerate(categories)]
-        handles = [Line2D([], [], marker="o", ls="", color=colour, label=label)
-                   for colour, label in zip(palette, labels, strict=True)]
-        return to_rgba_array(palette)[np.nan_to_num(values).astype(int)], handles
+        return (to_rgba_array(palette)[np.nan_to_num(values).astype(int)],
+                list(zip(palette, labels, strict=True)))
     finite = values[np.isfinite(values)]
     low, high = np.percentile(finite, [2, 98]) if len(finite) else (0.0, 1.0)
     colours = colormaps["viridis"](np.clip((values - low) / max(high - low, 1e-12), 0.0, 1.0))
     colours[~np.isfinite(values)] = NO_VALUE
-    handles = [Line2D([], [], marker="o", ls="", color=colormaps["viridis"](q),
-                      label=f"{colour_by} {value:.3g}") for q, value in ((0.0, low), (1.0, high))]
+    entries = [(to_hex(colormaps["viridis"](q)), f"{colour_by} {value:.3g}")
+               for q, value in ((0.0, low), (1.0, high))]
     if len(finite) < len(values):
-        handles.append(Line2D([], [], marker="o", ls="", color=NO_VALUE, label="no value"))
-    return colours, handles
-
-
-def _segments(pos: np.ndarray, model: EcosystemModel, rows: np.ndarray) -> np.ndarray:
-    """Line segments from each link's supplier to its buyer."""
-    links = model.links
-    return np.stack([pos[links.supplier[rows]], pos[links.buyer[rows]]], axis=1)
-
-
-def _draw_platforms(ax: Axes, model: EcosystemModel) -> None:
-    """Platforms as diamonds in the market column, sized by their number of members."""
-    count = len(model.platforms)
-    for k, platform in enumerate(model.platforms):
-        y = 0.35 - k * 0.6 / max(count, 1)
-        members = len(platform.members)
-        ax.scatter([N_TIERS + 0.12], [y], s=60 + members / 2, marker="D", color="#7b3fa0",
-                   edgecolors="black", linewidths=0.6, zorder=5)
-        ax.annotate(f"platform {platform.platform_id}\n{members} members",
-                    (N_TIERS + 0.12, y), xytext=(10, 0), textcoords="offset points",
-                    fontsize=7, va="center")
-
-
-def render_network(model: EcosystemModel, colour_by: str, selected: int | None) -> NetworkPicture:
-    """Draw the network at the last processed tick.
-
-    Args:
-        model: the model.
-        colour_by: one of :func:`colour_options`.
-        selected: firm index to ring and label, or None.
-
-    Returns:
-        The PNG, a caption and the firm count per state.
-    """
-    firms = model.firms
-    pos = layout(model)
-    states = firm_states(model)
-    drawn = _node_sample(model)
-    background, hot, n_live = _link_sample(model, states, drawn)
-
-    fig = Figure(figsize=(9.0, 5.8), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.01, 0.09, 0.98, 0.85))
-    ax.add_collection(LineCollection(_segments(pos, model, background), colors="#8c8c8c",
-                                     linewidths=0.4, alpha=0.25, zorder=1))
-    ax.add_collection(LineCollection(_segments(pos, model, hot), colors="#d62728",
-                                     linewidths=0.6, alpha=0.55, zorder=2))
-
-    size = _node_sizes(model)
-    colours, handles = _colours(model, colour_by, states)
-    member = firms.platform >= 0
-    for mask, marker in ((~firms.chain_leader, "o"), (firms.chain_leader, "*")):
-        rows = drawn[mask[drawn]]
-        leader = marker == "*"
-        ax.scatter(pos[rows, 0], pos[rows, 1], s=size[rows] * (2.5 if leader else 1.0),
-                   c=colours[rows], marker=marker, zorder=4 if leader else 3,
-                   edgecolors=np.where(member[rows, None], PLATFORM_RIM,
-                                       LEADER_RIM if leader else NO_RIM),
-                   linewidths=0.9 if leader else 0.5)
-    _draw_platforms(ax, model)
-    for k, label in enumerate(("domestic market", "export market")):
-        ax.scatter([N_TIERS + 0.12], [0.85 - k * 0.18], s=140, marker="s", color="#2f4f4f",
-                   zorder=5)
-        ax.annotate(label, (N_TIERS + 0.12, 0.85 - k * 0.18), xytext=(10, 0),
-                    textcoords="offset points", fontsize=7, va="center")
-    if selected is not None and 0 <= selected < firms.n:
-        ax.scatter(*pos[selected], s=260, facecolors="none", edgecolors="black",
-                   linewidths=1.8, zorder=6)
-        ax.annotate(model.firm_at(selected).name, pos[selected], xytext=(6, 8),
-                    textcoords="offset points", fontsize=8, weight="bold", zorder=7)
-
-    n_chains = int(firms.chain.max()) + 1
-    for chain in range(n_chains):
-        ax.text(-0.06, 1.0 - (chain + 0.44) / n_chains, f"chain {chain}", rotation=90,
-                va="center", ha="center", fontsize=8, color="0.3")
-    ax.set_xticks([t + BAND / 2 for t in range(N_TIERS)] + [N_TIERS + 0.3])
-    ax.set_xticklabels([name.replace("_", " ") for name in TIER_NAMES] + ["markets, platforms"],
-                       fontsize=9)
-    ax.set_yticks([])
-    ax.set_xlim(-0.12, N_TIERS + 0.75)
-    ax.set_ylim(-0.02, 1.02)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-
-    if colour_by != "type":
-        handles.append(Line2D([], [], marker="*", ls="", color="0.4", markeredgecolor="black",
-                              markersize=10, label="chain leader"))
-    handles.append(Line2D([], [], color="#d62728", label="stressed link"))
-    fig.legend(handles=handles, loc="upper center", ncol=len(handles), fontsize=8,
-               frameon=False, bbox_to_anchor=(0.5, 1.0))
-
-    nodes = (f"all {firms.n:,} firms" if len(drawn) == firms.n
-             else f"a fixed sample of {len(drawn):,} of {firms.n:,} firms (all chain leaders)")
-    caption = (f"Showing {nodes}; {len(background):,} of {n_live:,} live links (a fixed sample) "
-               f"plus {len(hot):,} stressed links (buyer searching, input blocked or delayed, "
-               "or supplier disrupted). Node area ∝ value of output this tick; ★ chain leader; "
-               "purple rim: platform member.")
-    counts = {name: int((states == code).sum()) for code, name in enumerate(STATE_NAMES)}
-    return NetworkPicture(png=figure_png(fig), caption=caption, counts=counts)
+        entries.append((to_hex(NO_VALUE), "no value"))
+    return colours, entries

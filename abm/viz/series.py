@@ -73,13 +73,13 @@ CORE_PANELS: tuple[Panel, ...] = (
         ("performance", {"color": "#1f77b4", "lw": 1.6}),
         ("pre-shock baseline", {"color": "#1f77b4", "ls": "--", "lw": 0.9}),
         ("value added / baseline", {"color": "#2ca02c"})),
-        include=(0.5, 1.05), legend="lower left"),
+        include=(0.5, 1.05)),
     Panel("Inventories (thousand units)", (
         ("input inventory", {}), ("finished goods", {}), ("in transit", {}),
         ("supplier backlog", {}))),
     Panel("Bullwhip: orders by tier vs final demand (relative to early mean)", (
         *((f"orders to {TIER_NAMES[t].replace('_', ' ')}", {}) for t in range(ASSEMBLY_TIER)),
-        ("final demand", {"color": "black", "lw": 1.4})), legend="lower left"),
+        ("final demand", {"color": "black", "lw": 1.4}))),
     Panel("Sourcing, exit and entry (count)", (
         ("links searching a supplier", {}), ("exits (cumulative)", {}),
         ("entries (cumulative)", {})), include=(0.0, 5.0)),
@@ -129,11 +129,11 @@ class SeriesView:
     """The core chart and, when the engine records them, the extension chart of one model."""
 
     def __init__(self) -> None:
-        self.core = LineChart(CORE_PANELS, columns=2, size=(12.0, 5.6))
+        self.core = LineChart(CORE_PANELS, columns=2)
         self.extension: LineChart | None = None
         self._extension_columns: dict[str, list[str]] = {}
 
-    def render(self, frame: pd.DataFrame, model: EcosystemModel) -> tuple[bytes, bytes | None]:
+    def render(self, frame: pd.DataFrame, model: EcosystemModel) -> tuple[str, str | None]:
         """Draw both charts for ``frame`` (at least one row).
 
         Args:
@@ -141,7 +141,8 @@ class SeriesView:
             model: the model (baseline window, shock windows).
 
         Returns:
-            The core chart's PNG and the extension chart's (None without extension series).
+            The core chart's SVG markup and the extension chart's (None without extension
+            series).
         """
         steps = frame["step"].to_numpy()
         shaded = shock_windows(model, int(steps[-1]))
@@ -170,7 +171,7 @@ def extension_chart(groups: dict[str, list[str]]) -> LineChart:
     panels = [Panel(title, tuple((column, {}) for column in columns),
                     right=tuple(c for c in columns if not any(w in c for w in LEFT_AXIS_WORDS)))
               for title, columns in groups.items()]
-    return LineChart(panels, columns=2, size=(12.0, 3.3 * -(-len(panels) // 2)))
+    return LineChart(panels, columns=2)
 
 
 def _fmt(value: float, digits: int = 3) -> str:
