@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
+from abm.behaviour.linkindex import buyer_counts, buyer_rows
 from abm.state import FirmState, LinkState
 
 # Keeps logs and ratios finite where a firm has no revenue or a link no trust.
 EPS = 1e-9
+# Above this share of all link rows, selecting rows costs more than a pass over all of them.
+DENSE_SHARE = 0.3
 
 
 def beta_draw(rng: np.random.Generator, mean: np.ndarray | float, sd: float, size: int
@@ -25,7 +29,7 @@ def beta_draw(rng: np.random.Generator, mean: np.ndarray | float, sd: float, siz
     Returns:
         ``size`` values in [0, 1].
     """
-    mean = np.clip(np.broadcast_to(np.asarray(mean, dtype=float), (size,)), 0.01, 0.99)
+    mean = clip(np.broadcast_to(np.asarray(mean, dtype=float), (size,)), 0.01, 0.99)
     if sd <= 0:
         return mean.copy()
     # A Beta's variance is below mean * (1 - mean): cap sd so both shape parameters stay > 0.
@@ -46,7 +50,8 @@ def clip(values: np.ndarray, low: float, high: float) -> np.ndarray:
 
 
 def plan_volume(firms: FirmState, links: LinkState, volume: np.ndarray,
-                capacity_slack: float, weight: np.ndarray | None = None) -> None:
+                capacity_slack: float, weight: np.ndarray | None = None,
+                live: np.ndarray | None = None) -> None:
     """Add a planned change of output per firm to long-run demand, and explode it upstream.
 
     A firm that expects to make ``volume`` more units per tick plans capacity for it, and so
@@ -62,22 +67,117 @@ def plan_volume(firms: FirmState, links: LinkState, volume: np.ndarray,
         capacity_slack: the engine's ``market.capacity_slack``.
         weight: per link, units of the supplier's product per unit of the buyer's output
             (input coefficient x share, 0 on dead links); computed if not given.
+        live: links whose buyer and supplier are in the market, if known (for ``weight``).
     """
-    if weight is None or len(weight) != links.n:
-        weight = firms.input_coef[links.buyer, links.slot] * links.share * live_links(
-            firms, links)
+    if weight is not None and len(weight) != links.n:
+        weight = None  # computed from the current recipes, on the rows needed only
+    if live is not None and len(live) != links.n:
+        live = None
     lrd = firms.long_run_demand
     planning = np.flatnonzero(volume)
+    amount = volume[planning]
+    scratch = np.zeros(firms.n)  # per-firm work space, zero between uses
     while len(planning):
-        lrd[planning] = np.maximum(lrd[planning] + volume[planning], 0.0)
+        lrd[planning] = np.maximum(lrd[planning] + amount, 0.0)
         firms.capacity[planning] = lrd[planning] * (1.0 + capacity_slack)
         # Their inputs: only the links of the firms that plan more (or less) output.
-        flag = np.zeros(firms.n, dtype=bool)
-        flag[planning] = True
-        rows = np.flatnonzero(flag[links.buyer])
-        volume = np.bincount(links.supplier[rows], minlength=firms.n,
-                             weights=volume[links.buyer[rows]] * weight[rows])
-        planning = np.flatnonzero(volume)
+        rows = buyer_rows(links, firms, planning, DENSE_SHARE * links.n)
+        if rows is None:
+            # Most links are concerned: one pass over all of them is cheaper than selecting
+            # rows, and the others add exact zeros (their buyer's volume is 0), so the sums
+            # are the same.
+            if weight is None:
+                weight = _link_weight(firms, links, live)
+            scratch[planning] = amount
+            volume = np.bincount(links.supplier, minlength=firms.n,
+                                 weights=scratch[links.buyer] * weight)
+            scratch[planning] = 0.0
+            planning = np.flatnonzero(volume)
+            amount = volume[planning]
+        elif len(rows):
+            # Few links: add up per supplier in row order, as np.bincount would, without
+            # passes over all firms (np.add.at adds repeated indices one after the other).
+            scratch[planning] = amount
+            flow = scratch[links.buyer[rows]] * (
+                weight[rows] if weight is not None else _link_weight(firms, links, live, rows))
+            scratch[planning] = 0.0
+            supplier = links.supplier[rows]
+            np.add.at(scratch, supplier, flow)
+            suppliers = np.unique(supplier)
+            total = scratch[suppliers]
+            scratch[suppliers] = 0.0
+            planning, amount = suppliers[total != 0.0], total[total != 0.0]
+        else:
+            break  # raw materials: no inputs to plan
+
+
+def row_sum(values: np.ndarray) -> np.ndarray:
+    """``values.sum(axis=1)`` of an (N, S) array, bit for bit, without the slow reduction
+    along a short trailing axis.
+
+    For fewer than 8 columns numpy adds a row's entries one after the other, which is what
+    adding the columns in turn does; wider arrays use numpy's own (pairwise) sum.
+    """
+    if values.shape[1] >= 8 or values.shape[1] == 0:
+        return values.sum(axis=1)
+    total = values[:, 0].copy()
+    for column in range(1, values.shape[1]):
+        total += values[:, column]
+    return total
+
+
+def _link_weight(firms: FirmState, links: LinkState, live: np.ndarray | None,
+                 rows: np.ndarray | None = None) -> np.ndarray:
+    """Input coefficient x share on live links (0 on dead ones), on all links or ``rows``."""
+    if rows is None:
+        return link_coefficients(firms, links) * links.share * (
+            live if live is not None else live_links(firms, links))
+    if live is not None:
+        alive = live[rows]
+    else:
+        alive = links.active[rows] & firms.alive[links.supplier[rows]] & firms.alive[
+            links.buyer[rows]]
+    return link_coefficients(firms, links, rows) * links.share[rows] * alive
+
+
+def link_coefficients(firms: FirmState, links: LinkState, rows: np.ndarray | None = None
+                      ) -> np.ndarray:
+    """The buyer's input coefficient on each link (or on ``rows``).
+
+    ``input_coef[links.buyer, links.slot]`` through the links' cached flat slot key: one
+    gather instead of numpy's much slower two-index lookup.
+    """
+    key = links.slot_key(firms.n_slots)
+    return firms.input_coef.take(key if rows is None else key[rows])
+
+
+# Buffers made by :func:`append_rows`, by id: only these are grown in place.
+_BUFFERS: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
+
+
+def append_rows(array: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.concatenate([array, values])``, without copying ``array`` where possible.
+
+    Links are added a few at a time (upgrading, every review); copying every per-link array
+    each time is a pass over all links. So the result leads a buffer with a quarter more
+    room, and appending to it again only writes the new rows. Only the latest result of a
+    buffer may be appended to (an older, shorter view would overwrite the newer rows).
+
+    Args:
+        array: a 1-D array (the result of an earlier call, or any other array).
+        values: the rows to append (cast to ``array``'s type).
+    """
+    n, k = len(array), len(values)
+    base = array.base
+    if (base is not None and _BUFFERS.get(id(base)) is base and len(base) >= n + k
+            and array.ctypes.data == base.ctypes.data and array.flags.c_contiguous):
+        base[n:n + k] = values
+        return base[:n + k]
+    buffer = np.empty(n + k + (n + k) // 4, dtype=array.dtype)
+    buffer[:n] = array
+    buffer[n:n + k] = values
+    _BUFFERS[id(buffer)] = buffer
+    return buffer[:n + k]
 
 
 def live_links(firms: FirmState, links: LinkState) -> np.ndarray:
@@ -97,11 +197,36 @@ class LinkView:
     @classmethod
     def of(cls, firms: FirmState, links: LinkState) -> LinkView:
         """The view of the current links."""
-        live = live_links(firms, links)
+        n = firms.n
+        # With every firm in the market only ended links are dead: no gathers needed.
+        live = links.active.copy() if firms.alive.all() else live_links(firms, links)
         weight = live.astype(float)
-        return cls(live=live, weight=weight,
-                   suppliers=np.bincount(links.buyer, weights=weight, minlength=firms.n),
-                   customers=np.bincount(links.supplier, weights=weight, minlength=firms.n))
+        # The counts are whole numbers: every row's count less the dead rows' ones is exact,
+        # and the rows per buyer are known from the link rows alone (no pass over the links).
+        dead = np.flatnonzero(~live)
+        counts = buyer_counts(links, firms)
+        suppliers = counts - np.bincount(links.buyer[dead], minlength=n)
+        customers = np.bincount(links.supplier, minlength=n)
+        if len(dead):
+            customers -= np.bincount(links.supplier[dead], minlength=n)
+        return cls(live=live, weight=weight, suppliers=suppliers.astype(float),
+                   customers=customers.astype(float))
+
+    def grown(self, firms: FirmState, links: LinkState) -> LinkView:
+        """The view after rows were appended to the links, the others unchanged.
+
+        Only the new rows are looked at; the counts are whole numbers, so adding the new
+        rows' counts gives exactly what :meth:`of` would.
+        """
+        new = slice(len(self.live), links.n)
+        buyer, supplier = links.buyer[new], links.supplier[new]
+        live = links.active[new] & firms.alive[supplier] & firms.alive[buyer]
+        weight = live.astype(float)
+        n = len(self.suppliers)
+        return LinkView(
+            live=np.concatenate([self.live, live]), weight=np.concatenate([self.weight, weight]),
+            suppliers=self.suppliers + np.bincount(buyer, weights=weight, minlength=n),
+            customers=self.customers + np.bincount(supplier, weights=weight, minlength=n))
 
     def mean_over_suppliers(self, links: LinkState, values: np.ndarray, empty: float
                             ) -> np.ndarray:

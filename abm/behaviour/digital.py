@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from abm.behaviour.common import beta_draw, clip, live_links
+from abm.behaviour.common import beta_draw, clip, link_coefficients, live_links
+from abm.behaviour.linkindex import derived, rows_of_buyers
 from abm.config.schema import DigitalConfig
 from abm.network.spec import ASSEMBLY_TIER
 from abm.state import FirmState, LinkState
@@ -120,7 +121,7 @@ def refresh(state: DigitalState, firms: FirmState, links: LinkState, live: np.nd
     state.visibility_weight = cfg.visibility * m * (upstream & state.adopted)
     state.noise_sd = cfg.legacy_forecast_noise * (1.0 - m)
     if len(state.link_coef) != links.n:
-        state.link_coef = firms.input_coef[links.buyer, links.slot]
+        state.link_coef = link_coefficients(firms, links)
     rows = np.flatnonzero(live & (state.visibility_weight > 0)[links.supplier])
     state.visible_buyer, state.visible_supplier = links.buyer[rows], links.supplier[rows]
     state.visible_use = state.link_coef[rows] * links.share[rows]
@@ -138,10 +139,8 @@ def recipes_changed(state: DigitalState, firms: FirmState, links: LinkState,
     """
     if not len(changed) or len(state.link_coef) != links.n:
         return
-    flag = np.zeros(firms.n, dtype=bool)
-    flag[changed] = True
-    rows = np.flatnonzero(flag[links.buyer])
-    state.link_coef[rows] = firms.input_coef[links.buyer[rows], links.slot[rows]]
+    rows = rows_of_buyers(links, firms, changed)
+    state.link_coef[rows] = link_coefficients(firms, links, rows)
 
 
 def demand_signal(state: DigitalState, firms: FirmState, links: LinkState) -> np.ndarray:
@@ -158,7 +157,9 @@ def demand_signal(state: DigitalState, firms: FirmState, links: LinkState) -> np
     planned = np.bincount(state.visible_supplier, minlength=firms.n,
                           weights=firms.forecast[state.visible_buyer] * state.visible_use)
     signal = delayed + state.visibility_weight * (planned - delayed)
-    return np.where(state.assembly, firms.final_demand, signal)
+    assemblers = derived(np.flatnonzero, state.assembly)
+    signal[assemblers] = firms.final_demand[assemblers]
+    return signal
 
 
 def draw_planning_error(state: DigitalState, rng: np.random.Generator) -> None:
@@ -183,7 +184,8 @@ def search_ticks(state: DigitalState, firms: FirmState, base: int, cfg: DigitalC
         base: the engine's ``sourcing.search_ticks``.
         cfg: digital parameters.
     """
-    platform = np.where(firms.platform >= 0, cfg.platform_search_factor, 1.0)
+    # A lookup by membership, not a select by a scattered mask (which branches on every firm).
+    platform = np.array([1.0, cfg.platform_search_factor]).take(firms.platform >= 0)
     ticks = np.rint(base * (1.0 - cfg.search_speedup * state.maturity) * platform)
     return np.maximum(1, ticks).astype(np.int64)
 
@@ -202,9 +204,19 @@ def early_warning(state: DigitalState, firms: FirmState, links: LinkState, cfg: 
     """
     if firms.availability.min() >= cfg.early_warning:
         return None
-    availability = np.where(firms.availability < cfg.early_warning, firms.availability, 1.0)
-    seen = state.adopted[links.buyer]
-    return np.where(seen, np.maximum(availability[links.supplier], MIN_ORDER_WEIGHT), 1.0)
+    # Index rows rather than np.where: selects by scattered masks branch on every element.
+    low = np.flatnonzero(firms.availability < cfg.early_warning)
+    availability = np.ones(firms.n)
+    availability[low] = firms.availability[low]
+    rows = derived(_rows_of_adopters, state.adopted, links.buyer)
+    weight = np.ones(links.n)
+    weight[rows] = np.maximum(availability[links.supplier[rows]], MIN_ORDER_WEIGHT)
+    return weight
+
+
+def _rows_of_adopters(adopted: np.ndarray, buyer: np.ndarray) -> np.ndarray:
+    """Link rows whose buyer has adopted (kept until adoption or the link rows change)."""
+    return np.flatnonzero(adopted[buyer])
 
 
 def invest(state: DigitalState, spend: np.ndarray, cfg: DigitalConfig) -> None:

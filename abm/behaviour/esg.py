@@ -183,8 +183,9 @@ def update_ratings(state: EsgState, alive: np.ndarray, tick: int, cfg: EsgConfig
     mean = float(disclosed[alive].mean()) if alive.any() else NEUTRAL_RATING
     noise = rng.normal(0.0, 1.0, len(disclosed)) * cfg.unverified_noise
     unverified = mean + cfg.unverified_weight * (disclosed - mean) + noise
-    verified = state.verified_until >= tick
-    state.rating = clip(np.where(verified, state.verified_score, unverified), 0.0, 1.0)
+    verified = np.flatnonzero(state.verified_until >= tick)  # rows: see apply_spending
+    unverified[verified] = state.verified_score[verified]
+    state.rating = clip(unverified, 0.0, 1.0)
     state.reputation += cfg.reputation_learning * (state.rating - state.reputation)
 
 
@@ -207,8 +208,10 @@ def audit(state: EsgState, firms: FirmState, tick: int, cfg: EsgConfig,
                              | ((firms.platform >= 0) & (platform < cfg.platform_audit_rate)))
     detected = audited & (state.gap > cfg.gap_tolerance) & (detect < cfg.detection_probability)
     state.gap[detected] = 0.0
-    state.verified_score[audited] = state.disclosed()[audited]
-    state.verified_until[audited] = tick + cfg.verified_ticks
+    audited_rows = np.flatnonzero(audited)  # rows, not the mask: see apply_spending
+    state.verified_score[audited_rows] = np.minimum(
+        1.0, state.level[audited_rows] + state.gap[audited_rows])  # disclosed()
+    state.verified_until[audited_rows] = tick + cfg.verified_ticks
     state.reputation[detected] *= 1.0 - cfg.reputation_penalty
     return np.flatnonzero(detected)
 
@@ -232,13 +235,19 @@ def apply_spending(state: EsgState, spend: np.ndarray, cfg: EsgConfig) -> None:
                       1.0 - cfg.decay)
     scale = 1.0 - gain - cfg.decay
     shift = gain + cfg.decay * ESG_FLOOR
-    state.true *= scale[:, None]
-    state.true += shift[:, None]
+    for pillar in range(state.true.shape[1]):  # column by column: (N, 3) broadcasts are slow
+        column = state.true[:, pillar]
+        column *= scale
+        column += shift
     state.level = state.level * scale + shift
-    washing = state.strategy == GREENWASH
-    room = np.maximum(0.0, 1.0 - state.level - state.gap)
-    state.gap = np.where(washing, state.gap + cfg.greenwash_efficiency * spend * room,
-                         state.gap * (1.0 - cfg.gap_decay))
+    # Greenwashers' gaps grow, the others' fade. Rows, not np.where: a select by a scattered
+    # mask branches on every firm and costs more than gathering the greenwashers.
+    washing = np.flatnonzero(state.strategy == GREENWASH)
+    gap = state.gap[washing]
+    room = np.maximum(0.0, 1.0 - state.level[washing] - gap)
+    grown = gap + cfg.greenwash_efficiency * spend[washing] * room
+    state.gap = state.gap * (1.0 - cfg.gap_decay)
+    state.gap[washing] = grown
     np.minimum(state.gap, 1.0 - state.level, out=state.gap)
 
 

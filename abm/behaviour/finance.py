@@ -71,7 +71,9 @@ def credit_terms(firms: FirmState, links: LinkState, live: np.ndarray, rating: n
     to_leaders = np.bincount(links.supplier, weights=sales * backing, minlength=firms.n)
     backed = to_leaders > 0
     line = line + cfg.trade_credit_weeks * to_leaders
-    rate = np.where(backed, np.minimum(rate, cfg.leader_rate_factor * finance.interest_rate), rate)
+    # Rows, not np.where: a select by a scattered mask branches on every firm.
+    rows = np.flatnonzero(backed)
+    rate[rows] = np.minimum(rate[rows], cfg.leader_rate_factor * finance.interest_rate)
     return Credit(line=line, rate=rate, backed=backed)
 
 

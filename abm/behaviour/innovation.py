@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from abm.behaviour.common import LinkView
+from abm.behaviour.common import LinkView, row_sum
+from abm.behaviour.linkindex import tier_groups
 from abm.config.schema import InnovationConfig
-from abm.network.spec import N_TIERS
 from abm.state import FirmState, LinkState
 
 
@@ -159,21 +159,28 @@ def reprice(firms: FirmState, links: LinkState, unit_value_added: np.ndarray,
         unit_value_added: the new unit value added per firm.
         live: links whose buyer and supplier are in the market.
     """
-    n_slots = firms.n_slots
     firms.unit_value_added = unit_value_added.copy()
     price = firms.price
-    price[firms.tier == 0] = unit_value_added[firms.tier == 0]
+    groups = tier_groups(firms, links)  # tiers and buyers never change: grouped once
+    raw = groups[0][0]
+    price[raw] = unit_value_added[raw]
     slot_price = firms.slot_price.reshape(-1)  # a view: writes go to firms.slot_price
-    buyer_tier = firms.tier[links.buyer]
-    for tier in range(1, N_TIERS):
-        rows = np.flatnonzero(live & (buyer_tier == tier))
-        key = links.buyer[rows] * n_slots + links.slot[rows]
+    slot_key = links.slot_key(firms.n_slots)
+    for members, tier_rows in groups[1:]:
+        if not len(members):
+            continue
+        # The tier's slots lie between its first and last firm's: count only over those.
+        low, high = members[0] * firms.n_slots, (members[-1] + 1) * firms.n_slots
+        rows = tier_rows[live[tier_rows]]
+        key = slot_key[rows] - low
         weight = links.share[rows]
-        size = len(slot_price)
-        total = np.bincount(key, weights=weight, minlength=size)
-        paid = np.bincount(key, weights=weight * price[links.supplier[rows]], minlength=size)
+        total = np.bincount(key, weights=weight, minlength=high - low)
+        paid = np.bincount(key, weights=weight * price[links.supplier[rows]],
+                           minlength=high - low)
         used = np.flatnonzero(total > 0)
-        slot_price[used] = paid[used] / total[used]
-        members = np.flatnonzero(firms.tier == tier)
-        cost = (firms.input_coef[members] * firms.slot_price[members]).sum(axis=1)
-        price[members] = cost + unit_value_added[members]
+        slot_price[low + used] = paid[used] / total[used]
+        # Tiers are usually blocks of rows: a slice then spares copying them.
+        block = (slice(members[0], members[-1] + 1)
+                 if members[-1] - members[0] + 1 == len(members) else members)
+        price[block] = row_sum(firms.input_coef[block] * firms.slot_price[block]) + (
+            unit_value_added[block])

@@ -82,21 +82,29 @@ def split(situation: Situation, active: dict[str, bool], cfg: InvestmentConfig
         weight = [np.ones(n) if on else np.zeros(n) for on in allowed]
     else:
         # Utilities are bounded (margins, shortfalls and maturities are at most 1), so exp()
-        # cannot overflow.
-        utility = [
-            cfg.rd_base + cfg.profit_weight * situation.margin
-            + cfg.leader_weight * situation.leader_customer,
-            cfg.digital_base + cfg.disruption_weight * situation.disruption
-            - cfg.maturity_weight * situation.maturity,
-            cfg.esg_base + cfg.requirement_weight * situation.requirement_gap,
-            cfg.buffer_base + cfg.disruption_weight * situation.disruption,
-        ]
-        weight = [np.exp(u) if on else np.zeros(n) for u, on in zip(utility, allowed,
-                                                                       strict=True)]
+        # cannot overflow. Evaluated in place (fewer temporaries), in the same order.
+        rd = cfg.profit_weight * situation.margin
+        rd += cfg.rd_base
+        rd += cfg.leader_weight * situation.leader_customer
+        disruption = cfg.disruption_weight * situation.disruption
+        digital = cfg.digital_base + disruption
+        digital -= cfg.maturity_weight * situation.maturity
+        esg = cfg.requirement_weight * situation.requirement_gap
+        esg += cfg.esg_base
+        disruption += cfg.buffer_base
+        weight = [np.exp(u, out=u) if on else np.zeros(n)
+                  for u, on in zip((rd, digital, esg, disruption), allowed, strict=True)]
     weight[2] = weight[2] * situation.spends_on_esg
-    total = weight[0] + weight[1] + weight[2] + weight[3]
-    scale = np.divide(1.0, total, out=np.zeros(n), where=total > 0)
-    return [w * scale for w in weight]
+    total = weight[0] + weight[1]
+    total += weight[2]
+    total += weight[3]
+    if total.min(initial=1.0) > 0:  # the usual case: no firm without a use
+        scale = np.divide(1.0, total, out=total)
+    else:
+        scale = np.divide(1.0, total, out=np.zeros(n), where=total > 0)
+    for w in weight:
+        w *= scale
+    return weight
 
 
 def buffer_target(shares: list[np.ndarray], cfg: InvestmentConfig) -> np.ndarray:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from abm.behaviour import digital, esg, innovation, trust
-from abm.behaviour.common import group_order
+from abm.behaviour.common import append_rows, group_order, link_coefficients
 from abm.behaviour.finance import base_terms
 from abm.behaviour.metrics import summary_scalars, tick_series
 from abm.behaviour.period import run_period
@@ -168,6 +168,9 @@ class BehaviourLayer(NullBehaviour):
         self.hook_calls = 0  # lets tests see that the hooks ran
         self.tier_order = group_order(firms.tier)  # tiers never change: sort once
         self.relative_size = firms.size / float(np.median(firms.size))  # sizes never change
+        self._technology_rows = np.flatnonzero(firms.technology_intensive)
+        # The largest ``keep_threshold`` and the array it was taken from (see search_inputs).
+        self._keep_max: tuple[np.ndarray | None, float] = (None, 0.0)
         self._start_cash()
 
     def _start_cash(self) -> None:
@@ -274,8 +277,10 @@ class BehaviourLayer(NullBehaviour):
         # Thresholds only matter where a fill rate is below the highest one any link could
         # have, or trust is below the distrust level; elsewhere a zero gives the same (no)
         # search, so computing the rule on those links alone is exact and much cheaper.
-        highest = min(1.0, max(float(self.keep_threshold.max(initial=base)), base)
-                      * (1.0 + 0.5 * cfg.switch_sensitivity))
+        if self._keep_max[0] is not self.keep_threshold:  # new per review (and new links)
+            self._keep_max = (self.keep_threshold,
+                              float(self.keep_threshold.max(initial=-np.inf)))
+        highest = min(1.0, max(self._keep_max[1], base) * (1.0 + 0.5 * cfg.switch_sensitivity))
         near = np.flatnonzero((links.fill_rate < highest)
                               | (self.trust.trust < cfg.distrust_threshold))
         threshold = np.zeros(links.n)
@@ -299,8 +304,8 @@ class BehaviourLayer(NullBehaviour):
         links = self.model.links
         supplier = links.supplier[rows]
         self.trust.supplier[rows] = supplier
-        self.trust.trust[rows] = (trust.prior(self.esg.rating, self.esg.reputation,
-                                              self.cfg.trust)[supplier]
+        self.trust.trust[rows] = (trust.prior(self.esg.rating[supplier],
+                                              self.esg.reputation[supplier], self.cfg.trust)
                                   if self.on["trust"] else trust.NEUTRAL_TRUST)
         self.route_emission[rows] = np.asarray(self.cfg.esg.emission_route_factor)[
             links.route[rows]]
@@ -316,13 +321,13 @@ class BehaviourLayer(NullBehaviour):
         n_new = len(rows)
         links = self.model.links
         state = self.trust
-        state.trust = np.concatenate([state.trust, np.zeros(n_new)])
-        state.base_share = np.concatenate([state.base_share, links.share[rows]])
-        state.supplier = np.concatenate([state.supplier, links.supplier[rows]])
-        self.route_emission = np.concatenate([self.route_emission, np.zeros(n_new)])
-        self.digital.link_coef = np.concatenate([self.digital.link_coef,
-                                                 self.model.firms.input_coef[
-                                                     links.buyer[rows], links.slot[rows]]])
+        # Arrays only ever updated in place grow into spare room (see ``append_rows``).
+        state.trust = append_rows(state.trust, np.zeros(n_new))
+        state.base_share = append_rows(state.base_share, links.share[rows])
+        state.supplier = append_rows(state.supplier, links.supplier[rows])
+        self.route_emission = append_rows(self.route_emission, np.zeros(n_new))
+        self.digital.link_coef = append_rows(
+            self.digital.link_coef, link_coefficients(self.model.firms, links, rows))
         self.esg_keep = np.concatenate([self.esg_keep, np.ones(n_new)])
         self.keep_threshold = np.concatenate([
             self.keep_threshold, np.full(n_new, self.model.config.sourcing.switch_threshold)])
@@ -332,8 +337,10 @@ class BehaviourLayer(NullBehaviour):
     def after_entry_exit(self, tick: int) -> None:
         """Entrants get fresh behaviour state; their new links start from priors."""
         firms, links = self.model.firms, self.model.links
-        self.upgrade.pending_slot[~firms.alive] = NOT_PENDING
-        entrants = np.flatnonzero(firms.alive & (firms.entered_at == tick))
+        pending = np.flatnonzero(self.upgrade.pending_slot >= 0)  # a few firms at most
+        self.upgrade.pending_slot[pending[~firms.alive[pending]]] = NOT_PENDING
+        entrants = np.flatnonzero(firms.entered_at == tick)
+        entrants = entrants[firms.alive[entrants]]
         if not len(entrants):
             return
         cfg = self.cfg
@@ -355,6 +362,15 @@ class BehaviourLayer(NullBehaviour):
     def tick_metrics(self) -> dict[str, float]:
         """This tick's behaviour series (see ``abm.behaviour.metrics``)."""
         return tick_series(self)
+
+    def technology_rows(self) -> np.ndarray:
+        """Indices of the technology-intensive firms (kept for the per-tick series)."""
+        # Firms only ever join the segment (upgrading), so an unchanged count is an
+        # unchanged set: a count is much cheaper than a mask selection every tick.
+        if np.count_nonzero(self.model.firms.technology_intensive) != len(
+                self._technology_rows):
+            self._technology_rows = np.flatnonzero(self.model.firms.technology_intensive)
+        return self._technology_rows
 
     def outcomes(self) -> dict[str, float]:
         """Summary scalars of the behaviour layer (merged into the run's summary)."""

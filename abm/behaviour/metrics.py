@@ -50,7 +50,11 @@ STATE_SERIES = ("greenwashing_rate", "mean_esg_true", "mean_trust", "digital_ado
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
     """Mean of ``values`` where ``mask`` holds (NaN if nowhere)."""
     count = np.count_nonzero(mask)
-    return float((values * mask).sum() / count) if count else float("nan")
+    if not count:
+        return float("nan")
+    # Where the mask holds everywhere, multiplying by it changes nothing: skip that pass.
+    total = values.sum() if count == len(mask) else (values * mask).sum()
+    return float(total / count)
 
 
 def tick_series(layer: BehaviourLayer) -> dict[str, float]:
@@ -73,7 +77,7 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
         emissions += float((layer.route_emission[: len(shipped)] * shipped).sum())
     out["emissions_total"] = emissions
     out["emission_intensity"] = emissions / value_added if value_added > 0 else float("nan")
-    tech_va = float(value_added_by_firm[firms.technology_intensive].sum())
+    tech_va = float(value_added_by_firm[layer.technology_rows()].sum())
     out["tech_va_share"] = tech_va / value_added if value_added > 0 else float("nan")
     if not layer.period_cache:
         layer.period_cache = period_series(layer)
@@ -128,7 +132,10 @@ def period_series(layer: BehaviourLayer) -> dict[str, float]:
     if on["upgrading"]:
         out["upgrades_pending"] = float(((layer.upgrade.pending_slot >= 0) & alive).sum())
         upstream = alive & (firms.tier > 0)
-        out["mean_inputs"] = _mean((firms.input_coef > 0).sum(axis=1), upstream)
+        # Column by column: a sum along the short trailing axis is slow.
+        inputs = sum((firms.input_coef[:, slot] > 0).astype(np.int64)
+                     for slot in range(firms.n_slots))
+        out["mean_inputs"] = _mean(np.asarray(inputs), upstream)
     if on["investment"]:
         out["mean_buffer_weeks"] = _mean(layer.extra_safety, alive)
     return out

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.behaviour import digital, esg, innovation, investment, trust, upgrading
-from abm.behaviour.common import EPS, LinkView
+from abm.behaviour.common import EPS, LinkView, link_coefficients
 from abm.behaviour.finance import credit_terms, investment_credit
 from abm.behaviour.metrics import period_series
 
@@ -84,11 +84,10 @@ def run_period(layer: BehaviourLayer, tick: int) -> None:
         digital.draw_planning_error(layer.digital, layer.rng["digital"])
         model.search_ticks[:] = digital.search_ticks(
             layer.digital, firms, model.config.sourcing.search_ticks, cfg.digital)
-    switched = (_upgrade(layer, tick, review, view) if on["upgrading"]
-                else np.empty(0, dtype=np.int64))
+    switched = np.empty(0, dtype=np.int64)
+    if on["upgrading"]:
+        switched, view = _upgrade(layer, tick, review, view)
     stats["upgrades"] = float(len(switched))
-    if len(view.live) != links.n:  # upgrading appended links
-        view = LinkView.of(firms, links)
     if review:
         _review_prices_and_shares(layer, view)
     digital.refresh(layer.digital, firms, links, view.live, cfg.digital)
@@ -194,28 +193,34 @@ def _invest(layer: BehaviourLayer, view: LinkView, leader_links: np.ndarray
               "buffer": on["investment"]}
     budget = investment.budget(situation, cfg.investment) * firms.alive
     shares = investment.split(situation, active, cfg.investment)
-    esg_share = np.where(layer.esg.strategy == esg.GREENWASH, cfg.esg.greenwash_cost_share, 1.0)
+    # Share of the ESG budget spent, by strategy: a table lookup, not a select by a scattered
+    # mask (which branches on every firm).
+    by_strategy = np.ones(3)
+    by_strategy[esg.GREENWASH] = cfg.esg.greenwash_cost_share
+    esg_share = by_strategy.take(layer.esg.strategy)
     layer.spend = {"rd": budget * shares[0], "digital": budget * shares[1],
                    "esg": budget * shares[2] * esg_share}
     layer.spend_per_tick = sum(layer.spend.values()) / cfg.period
     if on["investment"]:
         target = investment.buffer_target(shares, cfg.investment)
         layer.extra_safety += cfg.investment.buffer_adjustment * (target - layer.extra_safety)
-    return {use: np.divide(spent, revenue, out=np.zeros(firms.n), where=revenue > EPS)
+    selling = revenue > EPS
+    return {use: np.divide(spent, revenue, out=np.zeros(firms.n), where=selling)
             for use, spent in layer.spend.items()}
 
 
-def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView) -> np.ndarray:
+def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
+             ) -> tuple[np.ndarray, LinkView]:
     """Phase in and switch stocked upgrades; at a review also start new ones.
 
     Returns:
-        The firms that switched segment.
+        The firms that switched segment, and the link view with any links added.
     """
     model, cfg = layer.model, layer.cfg
     firms, finance = model.firms, model.config.finance
     state = layer.upgrade
     if not review and not ((state.pending_slot >= 0).any() or (state.ramp_slot >= 0).any()):
-        return np.empty(0, dtype=np.int64)  # nothing in progress and no decisions due
+        return np.empty(0, dtype=np.int64), view  # nothing in progress, no decisions due
     links = model.links
     plan_weight = _link_coef(layer) * links.share * view.weight
     weekly_revenue = layer.period_revenue / cfg.period
@@ -229,9 +234,10 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView) -> 
     if len(candidates):
         n_before = model.links.n
         at_once, started = upgrading.begin(model, state, candidates, tick, cfg.upgrading,
-                                           layer.rng["upgrading"])
+                                           layer.rng["upgrading"], view.live)
         if model.links.n > n_before:
             layer.grow_links(np.arange(n_before, model.links.n))
+            view = view.grown(firms, model.links)
         paying = np.concatenate([at_once, started])
         layer.one_off[paying] += cost[paying]
         layer.one_off_due = len(paying) > 0
@@ -240,7 +246,7 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView) -> 
     recipe_now = firms.input_coef.copy()
     upgrading.ramp(state, firms, model.links, cfg.upgrading.ramp_periods,
                    model.config.market.safety_stock_weeks, model.config.market.capacity_slack,
-                   plan_weight)
+                   plan_weight, view.live)
     done = np.concatenate([at_once, upgrading.ready(
         state, firms, tick, model.config.market.safety_stock_weeks, cfg.upgrading)])
     done = np.unique(done)
@@ -253,7 +259,7 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView) -> 
     digital.recipes_changed(layer.digital, firms, model.links, np.union1d(ramping, done))
     if not np.array_equal(recipe_now, firms.input_coef):
         layer.staged_recipe, firms.input_coef = firms.input_coef, recipe_now
-    return done
+    return done, view
 
 
 def _link_coef(layer: BehaviourLayer) -> np.ndarray:
@@ -261,7 +267,7 @@ def _link_coef(layer: BehaviourLayer) -> np.ndarray:
     links = layer.model.links
     cached = layer.digital.link_coef
     if len(cached) != links.n:
-        layer.digital.link_coef = layer.model.firms.input_coef[links.buyer, links.slot]
+        layer.digital.link_coef = link_coefficients(layer.model.firms, links)
     return layer.digital.link_coef
 
 

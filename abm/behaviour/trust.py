@@ -98,11 +98,18 @@ def update_trust(trust: np.ndarray, fill: np.ndarray, forgive: np.ndarray | None
         cfg: trust parameters.
     """
     change = fill - trust
-    # fmax/fmin ignore NaN (nothing owed): those links get no update, without a masked pass.
-    better, worse = np.fmax(change, 0.0), np.fmin(change, 0.0)
+    # fmax/fmin ignore NaN (nothing owed): those links get no update, without a masked pass
+    # (selections by data-dependent masks are slow: they branch on every element).
+    better = np.fmax(change, 0.0)
     better *= cfg.gain
-    worse *= cfg.loss if forgive is None else cfg.loss * (1.0 - forgive)
-    trust += better
+    worse = np.fmin(change, 0.0, out=change)
+    if forgive is None:
+        worse *= cfg.loss
+    else:
+        rate = 1.0 - forgive
+        rate *= cfg.loss
+        worse *= rate
+    worse += better  # one of the two is zero: this is the step, exactly
     trust += worse
 
 
@@ -120,14 +127,17 @@ def forgiveness(firms: FirmState, links: LinkState, reputation: np.ndarray,
         sea_congested: a chokepoint adds lead time on sea routes this tick.
         cfg: trust parameters.
     """
-    lost = 1.0 - firms.availability
-    if lost.max() > 0.0 or memory.max() > 0.0:
-        np.maximum(memory * cfg.shock_memory, lost, out=memory)
+    # Most ticks nothing is lost or remembered: decide that from two minima alone.
+    if firms.availability.min() < 1.0 or memory.max() > 0.0:
+        np.maximum(memory * cfg.shock_memory, 1.0 - firms.availability, out=memory)
         memory[memory < MEMORY_FLOOR] = 0.0
-    hit = memory > 0.0
     embargo_any = links.flow_availability.min() < 1.0
-    if not (hit.any() or embargo_any or sea_congested):
+    if not (memory.max() > 0.0 or embargo_any or sea_congested):
         return None
+    hit = memory > 0.0
+    if not (embargo_any or sea_congested):
+        # Only suppliers' shocks are recognised: per firm first, then one gather per link.
+        return (cfg.forgiveness * reputation * hit)[links.supplier]
     recognised = hit[links.supplier]
     if embargo_any:
         recognised |= links.flow_availability < 1.0
@@ -181,8 +191,8 @@ def reallocate_shares(firms: FirmState, links: LinkState, state: TrustState,
     key = links.slot_key(n_slots)
     # Preferences are a few units at most; the clip only guards exp() against overflow.
     weight = state.base_share * np.exp(clip(preference, -30.0, 30.0))
-    total = np.bincount(key, weights=weight, minlength=firms.n * n_slots)
-    target = np.divide(weight, total[key], out=links.share.copy(), where=total[key] > EPS)
+    total = np.bincount(key, weights=weight, minlength=firms.n * n_slots)[key]
+    target = np.divide(weight, total, out=links.share.copy(), where=total > EPS)
     change = speed * (target - links.share)
     links.share += change
     volume = change * link_coef * firms.forecast[links.buyer] * live

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.behaviour.common import plan_volume
+from abm.behaviour.linkindex import rows_of_buyers
 from abm.config.schema import UpgradingConfig
 from abm.market.ordering import REVIEW_TICKS
 from abm.state import FirmState, LinkState, route_of
@@ -68,7 +69,8 @@ def markup(share: float) -> float:
 
 
 def begin(model: EcosystemModel, state: UpgradeState, firms_up: np.ndarray, tick: int,
-          cfg: UpgradingConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+          cfg: UpgradingConfig, rng: np.random.Generator, live: np.ndarray | None = None
+          ) -> tuple[np.ndarray, np.ndarray]:
     """Start upgrades: add an input slot with new suppliers, or switch at once.
 
     Args:
@@ -78,6 +80,8 @@ def begin(model: EcosystemModel, state: UpgradeState, firms_up: np.ndarray, tick
         tick: current tick.
         cfg: upgrading parameters.
         rng: the upgrading stream.
+        live: links whose buyer and supplier are in the market, if known (before the new
+            links are added; saves a pass over all links).
 
     Returns:
         (firms that switch at once, firms that started stocking a new input).
@@ -106,8 +110,11 @@ def begin(model: EcosystemModel, state: UpgradeState, firms_up: np.ndarray, tick
     first = firms.forecast / cfg.ramp_periods
     target = first * (mean_lead + REVIEW_TICKS + model.config.market.safety_stock_weeks)
     links.backlog[new_rows] = target[buyer] * share
+    if live is not None:
+        live = np.concatenate([live, links.active[new_rows] & firms.alive[supplier]
+                               & firms.alive[buyer]])
     _contract(firms, links, supplier, share * firms.forecast[buyer] / cfg.ramp_periods,
-              model.config.market.capacity_slack, None)
+              model.config.market.capacity_slack, None, live)
     firms.on_order[started, started_slot] += target[started]
     firms.slot_price[started, started_slot] = mean_price[started]
     state.pending_slot[started] = started_slot
@@ -202,15 +209,17 @@ def switch(state: UpgradeState, firms: FirmState, rows: np.ndarray, base_value_a
 
 
 def _contract(firms: FirmState, links: LinkState, supplier: np.ndarray, volume: np.ndarray,
-              capacity_slack: float, weight: np.ndarray | None) -> None:
+              capacity_slack: float, weight: np.ndarray | None, live: np.ndarray | None
+              ) -> None:
     """Suppliers, and upstream theirs, expand capacity for volumes contracted by an upgrading
     buyer (capacity otherwise follows incoming orders only slowly, ``abm.market.production``)."""
     planned = np.bincount(supplier, weights=volume, minlength=firms.n)
-    plan_volume(firms, links, planned, capacity_slack, weight)
+    plan_volume(firms, links, planned, capacity_slack, weight, live)
 
 
 def ramp(state: UpgradeState, firms: FirmState, links: LinkState, ramp_periods: int,
-         safety_weeks: float, capacity_slack: float, weight: np.ndarray) -> None:
+         safety_weeks: float, capacity_slack: float, weight: np.ndarray,
+         live: np.ndarray | None = None) -> None:
     """Phase the new inputs in: one more ``1 / ramp_periods`` of the coefficient per period,
     but only while the new input's stock covers the current recipe (its suppliers' capacity
     grows slowly; raising reliance on an input they cannot deliver would starve production).
@@ -224,7 +233,9 @@ def ramp(state: UpgradeState, firms: FirmState, links: LinkState, ramp_periods: 
         ramp_periods: steps to the full new recipe.
         safety_weeks: the engine's safety stock, in ticks of use.
         capacity_slack: the engine's capacity margin.
-        weight: per-link input per unit of the buyer's output (for capacity planning).
+        weight: per-link input per unit of the buyer's output (for capacity planning);
+            recomputed after this step's recipe changes if links were added since.
+        live: links whose buyer and supplier are in the market, if known.
     """
     rows = np.flatnonzero(state.ramp_slot >= 0)
     if not len(rows):
@@ -243,8 +254,8 @@ def ramp(state: UpgradeState, firms: FirmState, links: LinkState, ramp_periods: 
         step_of[rows[grown]] = slot[grown]
         extra = np.zeros(firms.n)
         extra[rows[grown]] = (new_coef - coef)[grown] * firms.forecast[rows[grown]]
-        mine = np.flatnonzero(step_of[links.buyer] >= 0)
+        mine = rows_of_buyers(links, firms, rows[grown])
         mine = mine[(links.slot[mine] == step_of[links.buyer[mine]]) & links.active[mine]]
         _contract(firms, links, links.supplier[mine],
-                  extra[links.buyer[mine]] * links.share[mine], capacity_slack, weight)
+                  extra[links.buyer[mine]] * links.share[mine], capacity_slack, weight, live)
     state.ramp_slot[rows[new_coef >= 1.0]] = NOT_PENDING
