@@ -1,4 +1,5 @@
-"""Helpers shared by the behaviour mechanisms: distributions, group statistics, link masks."""
+"""Helpers shared by the behaviour mechanisms: distributions, group statistics, link masks,
+capacity planning, and numpy idioms that give the same numbers faster."""
 
 from __future__ import annotations
 
@@ -39,19 +40,54 @@ def beta_draw(rng: np.random.Generator, mean: np.ndarray | float, sd: float, siz
 
 
 def clip(values: np.ndarray, low: float, high: float) -> np.ndarray:
-    """``np.clip`` without its slow Python-level dispatch (a new array).
+    """``np.minimum(np.maximum(values, low), high)`` (a new array).
+
+    numpy's clip loop is vectorised, while ``np.maximum``/``np.minimum`` with a number as one
+    operand are several times slower than with two arrays. Both give the same values (only
+    a zero may keep a minus sign that the two-step form drops, which no sum, product or
+    comparison can tell).
 
     Args:
         values: the array.
         low: lower bound.
         high: upper bound.
     """
-    return np.minimum(np.maximum(values, low), high)
+    return np.clip(values, low, high)
+
+
+def divide_where(numerator: np.ndarray, denominator: np.ndarray, where: np.ndarray,
+                 otherwise: np.ndarray | float = 0.0) -> np.ndarray:
+    """``numerator / denominator`` where ``where`` holds, ``otherwise`` elsewhere (a new array).
+
+    A plain division where ``where`` holds everywhere (the usual case): numpy's masked loop
+    is several times slower.
+
+    Args:
+        numerator: the numerators.
+        denominator: the denominators.
+        where: where to divide.
+        otherwise: the result elsewhere (an array of the same length, or one number).
+    """
+    if where.all():
+        return numerator / denominator
+    out = (otherwise.copy() if isinstance(otherwise, np.ndarray)
+           else np.full(len(numerator), otherwise))
+    return np.divide(numerator, denominator, out=out, where=where)
+
+
+def at_least(values: np.ndarray, low: float) -> np.ndarray:
+    """``np.maximum(values, low)`` for a number ``low``, through numpy's faster clip loop."""
+    return np.clip(values, low, np.inf)
+
+
+def at_most(values: np.ndarray, high: float) -> np.ndarray:
+    """``np.minimum(values, high)`` for a number ``high``, through numpy's faster clip loop."""
+    return np.clip(values, -np.inf, high)
 
 
 def plan_volume(firms: FirmState, links: LinkState, volume: np.ndarray,
                 capacity_slack: float, weight: np.ndarray | None = None,
-                live: np.ndarray | None = None) -> None:
+                live: np.ndarray | None = None, coef: np.ndarray | None = None) -> None:
     """Add a planned change of output per firm to long-run demand, and explode it upstream.
 
     A firm that expects to make ``volume`` more units per tick plans capacity for it, and so
@@ -66,20 +102,25 @@ def plan_volume(firms: FirmState, links: LinkState, volume: np.ndarray,
         volume: planned change of output per firm (units per tick, may be negative).
         capacity_slack: the engine's ``market.capacity_slack``.
         weight: per link, units of the supplier's product per unit of the buyer's output
-            (input coefficient x share, 0 on dead links); computed if not given.
-        live: links whose buyer and supplier are in the market, if known (for ``weight``).
+            (input coefficient x share, 0 on dead links); if not given, computed on the
+            links needed only, from ``coef``, ``links.share`` and ``live``.
+        live: links whose buyer and supplier are in the market, if known.
+        coef: the buyer's input coefficient on each link (default: from the recipes).
     """
     if weight is not None and len(weight) != links.n:
-        weight = None  # computed from the current recipes, on the rows needed only
+        weight = None
     if live is not None and len(live) != links.n:
         live = None
+    if coef is not None and len(coef) != links.n:
+        coef = None
     lrd = firms.long_run_demand
     planning = np.flatnonzero(volume)
     amount = volume[planning]
     scratch = np.zeros(firms.n)  # per-firm work space, zero between uses
     while len(planning):
-        lrd[planning] = np.maximum(lrd[planning] + amount, 0.0)
-        firms.capacity[planning] = lrd[planning] * (1.0 + capacity_slack)
+        planned = at_least(lrd[planning] + amount, 0.0)
+        lrd[planning] = planned
+        firms.capacity[planning] = planned * (1.0 + capacity_slack)
         # Their inputs: only the links of the firms that plan more (or less) output.
         rows = buyer_rows(links, firms, planning, DENSE_SHARE * links.n)
         if rows is None:
@@ -87,7 +128,7 @@ def plan_volume(firms: FirmState, links: LinkState, volume: np.ndarray,
             # rows, and the others add exact zeros (their buyer's volume is 0), so the sums
             # are the same.
             if weight is None:
-                weight = _link_weight(firms, links, live)
+                weight = _link_weight(firms, links, live, coef)
             scratch[planning] = amount
             volume = np.bincount(links.supplier, minlength=firms.n,
                                  weights=scratch[links.buyer] * weight)
@@ -99,7 +140,8 @@ def plan_volume(firms: FirmState, links: LinkState, volume: np.ndarray,
             # passes over all firms (np.add.at adds repeated indices one after the other).
             scratch[planning] = amount
             flow = scratch[links.buyer[rows]] * (
-                weight[rows] if weight is not None else _link_weight(firms, links, live, rows))
+                weight[rows] if weight is not None
+                else _link_weight(firms, links, live, coef, rows))
             scratch[planning] = 0.0
             supplier = links.supplier[rows]
             np.add.at(scratch, supplier, flow)
@@ -127,17 +169,18 @@ def row_sum(values: np.ndarray) -> np.ndarray:
 
 
 def _link_weight(firms: FirmState, links: LinkState, live: np.ndarray | None,
-                 rows: np.ndarray | None = None) -> np.ndarray:
+                 coef: np.ndarray | None, rows: np.ndarray | None = None) -> np.ndarray:
     """Input coefficient x share on live links (0 on dead ones), on all links or ``rows``."""
     if rows is None:
-        return link_coefficients(firms, links) * links.share * (
+        return (link_coefficients(firms, links) if coef is None else coef) * links.share * (
             live if live is not None else live_links(firms, links))
     if live is not None:
         alive = live[rows]
     else:
         alive = links.active[rows] & firms.alive[links.supplier[rows]] & firms.alive[
             links.buyer[rows]]
-    return link_coefficients(firms, links, rows) * links.share[rows] * alive
+    on_rows = link_coefficients(firms, links, rows) if coef is None else coef[rows]
+    return on_rows * links.share[rows] * alive
 
 
 def link_coefficients(firms: FirmState, links: LinkState, rows: np.ndarray | None = None
@@ -192,25 +235,32 @@ class LinkView:
     live: np.ndarray  # links whose buyer and supplier are in the market
     weight: np.ndarray  # ``live`` as floats, for bincount weights
     suppliers: np.ndarray  # per firm: live supplier links (as buyer)
-    customers: np.ndarray  # per firm: live customer links (as supplier)
+    link_supplier: np.ndarray  # the links' suppliers when the view was taken
+    _customers: np.ndarray | None = None
 
     @classmethod
     def of(cls, firms: FirmState, links: LinkState) -> LinkView:
         """The view of the current links."""
-        n = firms.n
         # With every firm in the market only ended links are dead: no gathers needed.
         live = links.active.copy() if firms.alive.all() else live_links(firms, links)
-        weight = live.astype(float)
         # The counts are whole numbers: every row's count less the dead rows' ones is exact,
         # and the rows per buyer are known from the link rows alone (no pass over the links).
-        dead = np.flatnonzero(~live)
-        counts = buyer_counts(links, firms)
-        suppliers = counts - np.bincount(links.buyer[dead], minlength=n)
-        customers = np.bincount(links.supplier, minlength=n)
-        if len(dead):
-            customers -= np.bincount(links.supplier[dead], minlength=n)
-        return cls(live=live, weight=weight, suppliers=suppliers.astype(float),
-                   customers=customers.astype(float))
+        dead = links.buyer[np.flatnonzero(~live)]
+        suppliers = buyer_counts(links, firms) - np.bincount(dead, minlength=firms.n)
+        return cls(live=live, weight=live.astype(float), suppliers=suppliers.astype(float),
+                   link_supplier=links.supplier)
+
+    @property
+    def customers(self) -> np.ndarray:
+        """Per firm: live customer links (as supplier); only reviews need them, so they are
+        counted on first use."""
+        if self._customers is None:
+            supplier = self.link_supplier[: len(self.live)]
+            counts = np.bincount(supplier, minlength=len(self.suppliers))
+            counts -= np.bincount(supplier[np.flatnonzero(~self.live)],
+                                  minlength=len(self.suppliers))
+            self._customers = counts.astype(float)
+        return self._customers
 
     def grown(self, firms: FirmState, links: LinkState) -> LinkView:
         """The view after rows were appended to the links, the others unchanged.
@@ -226,7 +276,9 @@ class LinkView:
         return LinkView(
             live=np.concatenate([self.live, live]), weight=np.concatenate([self.weight, weight]),
             suppliers=self.suppliers + np.bincount(buyer, weights=weight, minlength=n),
-            customers=self.customers + np.bincount(supplier, weights=weight, minlength=n))
+            link_supplier=links.supplier,
+            _customers=None if self._customers is None else (
+                self._customers + np.bincount(supplier, weights=weight, minlength=n)))
 
     def mean_over_suppliers(self, links: LinkState, values: np.ndarray, empty: float
                             ) -> np.ndarray:
@@ -239,15 +291,13 @@ class LinkView:
         """
         total = np.bincount(links.buyer, weights=values * self.weight, minlength=len(
             self.suppliers))
-        return np.divide(total, self.suppliers, out=np.full(len(total), empty),
-                         where=self.suppliers > 0)
+        return divide_where(total, self.suppliers, self.suppliers > 0, empty)
 
     def mean_over_customers(self, links: LinkState, values: np.ndarray) -> np.ndarray:
         """Per supplier: mean of a per-link value over its live customer links (0 if none)."""
         total = np.bincount(links.supplier, weights=values * self.weight, minlength=len(
             self.customers))
-        return np.divide(total, self.customers, out=np.zeros(len(total)),
-                         where=self.customers > 0)
+        return divide_where(total, self.customers, self.customers > 0)
 
 
 def group_order(group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -256,6 +306,24 @@ def group_order(group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     counts = np.bincount(group, minlength=int(group.max()) + 1 if len(group) else 0)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     return order, starts, counts
+
+
+def group_sums(values: np.ndarray, order: tuple[np.ndarray, np.ndarray, np.ndarray]
+               ) -> np.ndarray:
+    """Per group, the sum of ``values`` over its firms: ``np.bincount(group, weights=values)``
+    bit for bit (both add in firm order, one value after the other), at a fraction of the
+    cost for a few groups (running sums over each group's run of sorted firms).
+
+    Args:
+        values: one value per firm (booleans count as 0 and 1).
+        order: :func:`group_order` of the groups.
+    """
+    sorted_firms, starts, counts = order
+    ordered = values[sorted_firms].astype(float, copy=False)
+    sums = np.zeros(len(counts))
+    for g in np.flatnonzero(counts):
+        sums[g] = np.add.accumulate(ordered[starts[g]:starts[g] + counts[g]])[-1]
+    return sums
 
 
 def random_peer(u: np.ndarray, group: np.ndarray,

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from abm.behaviour.common import beta_draw, clip, link_coefficients, live_links
+from abm.behaviour.common import at_least, beta_draw, clip, link_coefficients, live_links
 from abm.behaviour.linkindex import derived, rows_of_buyers
 from abm.config.schema import DigitalConfig
 from abm.network.spec import ASSEMBLY_TIER
@@ -166,7 +166,7 @@ def draw_planning_error(state: DigitalState, rng: np.random.Generator) -> None:
     """This period's legacy planning error per firm (none at full maturity)."""
     # Single precision halves the cost of the draw; a planning error needs no more.
     error = rng.standard_normal(len(state.noise_sd), dtype=np.float32)
-    state.planning_factor = np.maximum(0.0, 1.0 + state.noise_sd * error)
+    state.planning_factor = at_least(1.0 + state.noise_sd * error, 0.0)
 
 
 def noisy_forecast(state: DigitalState, firms: FirmState) -> np.ndarray:
@@ -187,7 +187,7 @@ def search_ticks(state: DigitalState, firms: FirmState, base: int, cfg: DigitalC
     # A lookup by membership, not a select by a scattered mask (which branches on every firm).
     platform = np.array([1.0, cfg.platform_search_factor]).take(firms.platform >= 0)
     ticks = np.rint(base * (1.0 - cfg.search_speedup * state.maturity) * platform)
-    return np.maximum(1, ticks).astype(np.int64)
+    return at_least(ticks, 1.0).astype(np.int64)
 
 
 def early_warning(state: DigitalState, firms: FirmState, links: LinkState, cfg: DigitalConfig

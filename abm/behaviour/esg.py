@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from abm.behaviour.common import beta_draw, clip, random_peer
+from abm.behaviour.common import at_most, beta_draw, clip, group_sums, random_peer
 from abm.config.schema import EsgConfig
 from abm.network.spec import ASSEMBLY_TIER
 from abm.state import FirmState
@@ -84,7 +84,7 @@ class EsgState:
 
     def disclosed(self) -> np.ndarray:
         """Disclosed score ``D = min(1, X + g)``."""
-        return np.minimum(1.0, self.composite() + self.gap)
+        return at_most(self.composite() + self.gap, 1.0)
 
 
 def sensitivity(firms: FirmState, cfg: EsgConfig, leader_size: float) -> np.ndarray:
@@ -183,7 +183,8 @@ def update_ratings(state: EsgState, alive: np.ndarray, tick: int, cfg: EsgConfig
     mean = float(disclosed[alive].mean()) if alive.any() else NEUTRAL_RATING
     noise = rng.normal(0.0, 1.0, len(disclosed)) * cfg.unverified_noise
     unverified = mean + cfg.unverified_weight * (disclosed - mean) + noise
-    verified = np.flatnonzero(state.verified_until >= tick)  # rows: see apply_spending
+    # Rows, not np.where: verified firms are scattered, and such selects branch per firm.
+    verified = np.flatnonzero(state.verified_until >= tick)
     unverified[verified] = state.verified_score[verified]
     state.rating = clip(unverified, 0.0, 1.0)
     state.reputation += cfg.reputation_learning * (state.rating - state.reputation)
@@ -208,7 +209,7 @@ def audit(state: EsgState, firms: FirmState, tick: int, cfg: EsgConfig,
                              | ((firms.platform >= 0) & (platform < cfg.platform_audit_rate)))
     detected = audited & (state.gap > cfg.gap_tolerance) & (detect < cfg.detection_probability)
     state.gap[detected] = 0.0
-    audited_rows = np.flatnonzero(audited)  # rows, not the mask: see apply_spending
+    audited_rows = np.flatnonzero(audited)  # rows, not the scattered mask (see above)
     state.verified_score[audited_rows] = np.minimum(
         1.0, state.level[audited_rows] + state.gap[audited_rows])  # disclosed()
     state.verified_until[audited_rows] = tick + cfg.verified_ticks
@@ -231,8 +232,7 @@ def apply_spending(state: EsgState, spend: np.ndarray, cfg: EsgConfig) -> None:
     # x <- x + a (1 - x) - d (x - floor) is affine, x <- c x + b, with the same c and b for
     # every pillar, so the composite follows the same map and never needs recomputing; and
     # as a convex combination of x, 1 and the floor it stays in [0, 1].
-    gain = np.minimum(cfg.improve_efficiency * (state.strategy == IMPROVE) * spend,
-                      1.0 - cfg.decay)
+    gain = at_most(cfg.improve_efficiency * (state.strategy == IMPROVE) * spend, 1.0 - cfg.decay)
     scale = 1.0 - gain - cfg.decay
     shift = gain + cfg.decay * ESG_FLOOR
     for pillar in range(state.true.shape[1]):  # column by column: (N, 3) broadcasts are slow
@@ -252,7 +252,8 @@ def apply_spending(state: EsgState, spend: np.ndarray, cfg: EsgConfig) -> None:
 
 
 def payoffs(state: EsgState, group: np.ndarray, alive: np.ndarray, margin: np.ndarray,
-            spend: np.ndarray, fines: np.ndarray, cfg: EsgConfig) -> np.ndarray:
+            spend: np.ndarray, fines: np.ndarray, cfg: EsgConfig,
+            order: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Smoothed ESG-attributable profit per unit of revenue (see the module docstring).
 
     Args:
@@ -263,11 +264,19 @@ def payoffs(state: EsgState, group: np.ndarray, alive: np.ndarray, margin: np.nd
         spend: ESG spending / period revenue.
         fines: fines / period revenue.
         cfg: ESG parameters.
+        order: :func:`abm.behaviour.common.group_order` of ``group``, if known (faster).
     """
-    n_groups = int(group.max()) + 1
-    count = np.maximum(np.bincount(group, weights=alive, minlength=n_groups), 1.0)
-    rating_mean = np.bincount(group, weights=state.rating * alive, minlength=n_groups) / count
-    rep_mean = np.bincount(group, weights=state.reputation * alive, minlength=n_groups) / count
+    if order is None:
+        n_groups = int(group.max()) + 1
+        count = np.maximum(np.bincount(group, weights=alive, minlength=n_groups), 1.0)
+        rating_mean = np.bincount(group, weights=state.rating * alive,
+                                  minlength=n_groups) / count
+        rep_mean = np.bincount(group, weights=state.reputation * alive,
+                               minlength=n_groups) / count
+    else:
+        count = np.maximum(group_sums(alive, order), 1.0)
+        rating_mean = group_sums(state.rating * alive, order) / count
+        rep_mean = group_sums(state.reputation * alive, order) / count
     m = np.maximum(margin, MIN_MARGIN)
     advantage = (cfg.preference_weight * (state.rating - rating_mean[group])
                  + (state.reputation - rep_mean[group]))

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from abm.behaviour.common import at_least, at_most
+from abm.behaviour.linkindex import derived, leader_rows
 from abm.config.schema import CreditConfig, FinanceConfig
 from abm.state import FirmState, LinkState
 
@@ -61,20 +63,28 @@ def credit_terms(firms: FirmState, links: LinkState, live: np.ndarray, rating: n
         The period's credit terms.
     """
     base = base_terms(firms, finance)
+    # Firm sizes never change: their powers are computed once.
     line = base.line * np.maximum(0.0, 1.0 + cfg.rating_credit_weight * (rating - 0.5)) \
-        * relative_size**cfg.size_credit_weight
+        * derived(_power, relative_size, params=(cfg.size_credit_weight,))
     rate = finance.interest_rate * np.maximum(0.0, 1.0 + cfg.rating_spread * (1.0 - 2.0 * rating)) \
-        * relative_size ** (-cfg.size_spread)
-    backing = live & firms.chain_leader[links.buyer] & (
-        trust >= cfg.trade_credit_trust)
-    sales = links.share * firms.normal_output[links.buyer] * firms.price[links.supplier]
-    to_leaders = np.bincount(links.supplier, weights=sales * backing, minlength=firms.n)
+        * derived(_power, relative_size, params=(-cfg.size_spread,))
+    # Only chain leaders' links back anyone: the other links would add zeros to the sums.
+    rows = leader_rows(links, firms)
+    backing = live[rows] & (trust[rows] >= cfg.trade_credit_trust)
+    supplier = links.supplier[rows]
+    sales = links.share[rows] * firms.normal_output[links.buyer[rows]] * firms.price[supplier]
+    to_leaders = np.bincount(supplier, weights=sales * backing, minlength=firms.n)
     backed = to_leaders > 0
     line = line + cfg.trade_credit_weeks * to_leaders
     # Rows, not np.where: a select by a scattered mask branches on every firm.
     rows = np.flatnonzero(backed)
     rate[rows] = np.minimum(rate[rows], cfg.leader_rate_factor * finance.interest_rate)
     return Credit(line=line, rate=rate, backed=backed)
+
+
+def _power(base: np.ndarray, exponent: float) -> np.ndarray:
+    """``base ** exponent`` (a function, so that :func:`derived` can keep it)."""
+    return base**exponent
 
 
 def investment_credit(firms: FirmState, credit: Credit, cfg: CreditConfig) -> np.ndarray:
@@ -86,5 +96,5 @@ def investment_credit(firms: FirmState, credit: Credit, cfg: CreditConfig) -> np
         credit: this period's credit terms.
         cfg: resource-empowerment parameters.
     """
-    unused = np.maximum(0.0, credit.line + np.minimum(firms.cash, 0.0))
+    unused = at_least(credit.line + at_most(firms.cash, 0.0), 0.0)
     return cfg.investment_credit_use * unused * firms.alive

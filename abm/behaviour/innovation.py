@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from abm.behaviour.common import LinkView, row_sum
+from abm.behaviour.common import LinkView, at_least, divide_where, row_sum
 from abm.behaviour.linkindex import tier_groups
 from abm.config.schema import InnovationConfig
 from abm.state import FirmState, LinkState
@@ -105,18 +105,21 @@ def innovate(state: InnovationState, firms: FirmState, links: LinkState, view: L
     success = success_u < 1.0 - np.exp(-cfg.success_scale * rd_intensity * (1.0 + ac))
     own = cfg.step * (success & firms.alive)
     partner = np.zeros(n)
-    if cfg.spillovers:
-        lead = (state.log_tech[links.supplier] - state.log_tech[links.buyer]) * (
-            view.weight * trust)
-        to_buyer = np.bincount(links.buyer, weights=np.maximum(lead, 0.0), minlength=n)
-        to_supplier = np.bincount(links.supplier, weights=np.maximum(-lead, 0.0), minlength=n)
-        degree = view.suppliers + view.customers
-        spill = np.divide(to_buyer + to_supplier, degree, out=np.zeros(n), where=degree > 0)
-        partner += cfg.spillover_rate * ac * spill
-        # A supplier runs a project with one of its trusting chain leaders when any of them,
-        # each with probability joint_rate, starts one this period.
-        start = 1.0 - (1.0 - cfg.joint_rate) ** leader_links
-        partner += cfg.joint_step * (0.5 + ac) * (rng.random(n) < start)
+    if not cfg.spillovers:  # nothing through partners: adding their zeros changes nothing
+        state.log_tech += own
+        state.gain_own += own
+        return own, partner
+    lead = (state.log_tech[links.supplier] - state.log_tech[links.buyer]) * (
+        view.weight * trust)
+    to_buyer = np.bincount(links.buyer, weights=at_least(lead, 0.0), minlength=n)
+    to_supplier = np.bincount(links.supplier, weights=at_least(-lead, 0.0), minlength=n)
+    degree = view.suppliers + view.customers
+    spill = divide_where(to_buyer + to_supplier, degree, degree > 0)
+    partner += cfg.spillover_rate * ac * spill
+    # A supplier runs a project with one of its trusting chain leaders when any of them,
+    # each with probability joint_rate, starts one this period.
+    start = 1.0 - (1.0 - cfg.joint_rate) ** leader_links
+    partner += cfg.joint_step * (0.5 + ac) * (rng.random(n) < start)
     partner *= firms.alive
     state.log_tech += own + partner
     state.gain_own += own

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from abm.behaviour.common import at_least
 from abm.config.schema import InvestmentConfig
 
 USES = ("rd", "digital", "esg", "buffer")
@@ -56,11 +57,11 @@ class Situation:
 
 def budget(situation: Situation, cfg: InvestmentConfig) -> np.ndarray:
     """The period budget per firm (see the module docstring)."""
-    internal = cfg.budget_share * np.maximum(0.0, situation.profit)
+    internal = cfg.budget_share * at_least(situation.profit, 0.0)
     if not cfg.enabled:
         return internal
     external = np.minimum(situation.credit, internal)
-    return np.minimum(internal + external, cfg.max_intensity * np.maximum(situation.revenue, 0.0))
+    return np.minimum(internal + external, cfg.max_intensity * at_least(situation.revenue, 0.0))
 
 
 def split(situation: Situation, active: dict[str, bool], cfg: InvestmentConfig

@@ -31,6 +31,7 @@ import numpy as np
 from abm.behaviour import digital, esg, innovation, trust
 from abm.behaviour.common import append_rows, group_order, link_coefficients
 from abm.behaviour.finance import base_terms
+from abm.behaviour.linkindex import rows_of_buyers
 from abm.behaviour.metrics import summary_scalars, tick_series
 from abm.behaviour.period import run_period
 from abm.behaviour.upgrading import NOT_PENDING, init_upgrading
@@ -356,7 +357,10 @@ class BehaviourLayer(NullBehaviour):
                       self.profit_mark, self.booked_total):
             array[entrants] = 0.0
         self.safety = self.labour = None
-        self._new_links(np.flatnonzero(links.supplier != self.trust.supplier))
+        # Entry reconnects the entrants' own input links; every other switch of supplier was
+        # seen already (after_sourcing, grow_links): look at the entrants' rows only.
+        rows = rows_of_buyers(links, firms, entrants)
+        self._new_links(rows[links.supplier[rows] != self.trust.supplier[rows]])
 
     # ----------------------------------------------------------------- phase 12
     def tick_metrics(self) -> dict[str, float]:

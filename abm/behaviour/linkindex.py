@@ -5,7 +5,8 @@ replaces the arrays (``LinkState.slot_key`` relies on this too); a firm row's ti
 changes. So which rows belong to which buyer or tier only has to be worked out again when
 ``links.buyer`` is replaced, and then only for the appended rows. Selecting the rows of a
 few firms through these groupings costs in proportion to the rows selected, where
-``np.flatnonzero(flag[links.buyer])`` costs a pass over all links.
+``np.flatnonzero(flag[links.buyer])`` costs a pass over all links. :func:`derived` also keeps
+other values computed from arrays that never change (e.g. the rows of chain leaders).
 """
 
 from __future__ import annotations
@@ -19,34 +20,37 @@ from abm.network.spec import N_TIERS
 from abm.state import FirmState, LinkState
 
 # Values derived from arrays, by the identity of those arrays (see :func:`derived`).
-_DERIVED: dict[tuple[int, ...], tuple[tuple[np.ndarray, ...], Any]] = {}
-MAX_DERIVED = 8  # a model uses a few at a time; older generations are dropped first
+_DERIVED: dict[tuple[float, ...], tuple[tuple[np.ndarray, ...], Any]] = {}
+MAX_DERIVED = 16  # a model uses a few at a time; the oldest are dropped first
 
 Extend = Callable[[tuple[np.ndarray, ...], Any, tuple[np.ndarray, ...]], Any]
 
 
-def derived(build: Callable[..., Any], *arrays: np.ndarray, extend: Extend | None = None
-            ) -> Any:
-    """``build(*arrays)``, cached for as long as ``arrays`` are the same objects.
+def derived(build: Callable[..., Any], *arrays: np.ndarray, extend: Extend | None = None,
+            params: tuple[float, ...] = ()) -> Any:
+    """``build(*arrays, *params)``, cached for as long as ``arrays`` are the same objects.
 
     Args:
-        build: computes the value from the arrays.
+        build: computes the value from the arrays (and parameters).
         *arrays: the arrays it depends on (never changed in place while cached).
         extend: given the latest cached ``(arrays, value)`` of ``build`` and the new arrays,
             the new value computed from the old one, or None where that does not apply
             (e.g. rows were appended: only the new rows need looking at).
+        params: numbers it also depends on.
     """
-    key = (id(build), *map(id, arrays))
+    key = (id(build), *map(id, arrays), *params)
     hit = _DERIVED.get(key)
     if hit is not None and all(a is b for a, b in zip(hit[0], arrays, strict=True)):
         return hit[1]
     value = None
     if extend is not None:
-        latest = [entry for k, entry in _DERIVED.items() if k[0] == id(build)]
+        latest = [k for k in _DERIVED if k[0] == id(build)]
         if latest:
-            value = extend(latest[-1][0], latest[-1][1], arrays)
+            value = extend(*_DERIVED[latest[-1]], arrays)
+            if value is not None:
+                del _DERIVED[latest[-1]]  # superseded by the grown arrays'
     if value is None:
-        value = build(*arrays)
+        value = build(*arrays, *params)
     while len(_DERIVED) >= MAX_DERIVED:
         del _DERIVED[next(iter(_DERIVED))]
     _DERIVED[key] = (arrays, value)  # holding the arrays keeps their ids unique
@@ -146,3 +150,8 @@ def buyer_rows(links: LinkState, firms: FirmState, buyers: np.ndarray, limit: fl
     rows = order[np.arange(total) + np.repeat(starts[buyers] - (end - count), count)]
     rows.sort()  # appended rows sit with their buyer in ``order``: restore row order
     return rows
+
+
+def leader_rows(links: LinkState, firms: FirmState) -> np.ndarray:
+    """The link rows whose buyer is a chain leader (a few per cent of all), ascending."""
+    return rows_of_buyers(links, firms, derived(np.flatnonzero, firms.chain_leader))

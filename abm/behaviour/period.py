@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.behaviour import digital, esg, innovation, investment, trust, upgrading
-from abm.behaviour.common import EPS, LinkView, link_coefficients
+from abm.behaviour.common import EPS, LinkView, at_least, divide_where, link_coefficients
 from abm.behaviour.finance import credit_terms, investment_credit
+from abm.behaviour.linkindex import leader_rows
 from abm.behaviour.metrics import period_series
 
 if TYPE_CHECKING:
@@ -56,10 +57,11 @@ def run_period(layer: BehaviourLayer, tick: int) -> None:
     _situation(layer, view)
     if review or layer.leader_links is None:
         # Live links to chain leaders that trust the supplier: joint projects, R&D motive.
+        # Only the leaders' own links can count (the others would add zeros to the sums).
+        rows = leader_rows(links, firms)
         layer.leader_links = np.bincount(
-            links.supplier, minlength=firms.n, weights=view.weight * (
-                firms.chain_leader[links.buyer]
-                & (layer.trust.trust >= cfg.innovation.joint_trust)))
+            links.supplier[rows], minlength=firms.n, weights=view.weight[rows] * (
+                layer.trust.trust[rows] >= cfg.innovation.joint_trust))
     leader_links = layer.leader_links
     stats = {"esg_detections": 0.0, "tech_gain_own": 0.0, "tech_gain_partner": 0.0,
              "upgrades": 0.0}
@@ -119,9 +121,9 @@ def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
         if on["trust"]:
             trust.cut_trust(layer.trust.trust, links, detected, layer.esg.sensitivity,
                             cfg.esg.trust_penalty)
-        fines = np.divide(layer.fines_due, revenue, out=np.zeros(firms.n), where=revenue > 0)
+        fines = divide_where(layer.fines_due, revenue, revenue > 0)
         layer.esg.payoff = esg.payoffs(layer.esg, firms.tier, firms.alive, layer.margin,
-                                       layer.last_esg_spend, fines, cfg.esg)
+                                       layer.last_esg_spend, fines, cfg.esg, layer.tier_order)
         esg.imitate(layer.esg, firms.tier, layer.tier_order, firms.alive, review_cfg,
                     layer.rng["esg"])
         # ESG widens the pool a firm is screened into and makes it a likelier pick.
@@ -132,12 +134,11 @@ def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
         # adds no impatience: raising thresholds above the engine's made buyers abandon
         # suppliers in chains after a shock. ESG acts as a buffer, as seed 000 describes.
         mean_rating = float(layer.esg.rating[firms.alive].mean())
+        supplier_rating = layer.esg.rating[links.supplier]
         layer.esg_keep = np.exp(-cfg.esg.preference_weight * layer.esg.sensitivity[links.buyer]
-                                * np.maximum(layer.esg.rating[links.supplier] - mean_rating,
-                                             0.0))
+                                * at_least(supplier_rating - mean_rating, 0.0))
         layer.keep_threshold = model.config.sourcing.switch_threshold * layer.esg_keep
-        shortfall = np.maximum(0.0, layer.esg.requirement[links.buyer]
-                               - layer.esg.rating[links.supplier])
+        shortfall = at_least(layer.esg.requirement[links.buyer] - supplier_rating, 0.0)
         layer.requirement_gap = view.mean_over_customers(links, shortfall)
     if on["finance"]:
         layer.credit = credit_terms(firms, links, view.live, layer.esg.rating,
@@ -163,8 +164,8 @@ def _review_prices_and_shares(layer: BehaviourLayer, view: LinkView) -> None:
 def _situation(layer: BehaviourLayer, view: LinkView) -> None:
     """Smoothed margin and input disruption of the period."""
     firms, links = layer.model.firms, layer.model.links
-    margin = np.divide(layer.period_profit, layer.period_revenue, out=np.zeros(firms.n),
-                       where=layer.period_revenue > EPS)
+    margin = divide_where(layer.period_profit, layer.period_revenue,
+                          layer.period_revenue > EPS)
     layer.margin += MARGIN_MEMORY * (margin - layer.margin)
     fill = view.mean_over_suppliers(links, links.fill_rate, empty=1.0)
     now = np.maximum(1.0 - fill, 1.0 - firms.availability)
@@ -205,8 +206,7 @@ def _invest(layer: BehaviourLayer, view: LinkView, leader_links: np.ndarray
         target = investment.buffer_target(shares, cfg.investment)
         layer.extra_safety += cfg.investment.buffer_adjustment * (target - layer.extra_safety)
     selling = revenue > EPS
-    return {use: np.divide(spent, revenue, out=np.zeros(firms.n), where=selling)
-            for use, spent in layer.spend.items()}
+    return {use: divide_where(spent, revenue, selling) for use, spent in layer.spend.items()}
 
 
 def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
@@ -222,7 +222,7 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
     if not review and not ((state.pending_slot >= 0).any() or (state.ramp_slot >= 0).any()):
         return np.empty(0, dtype=np.int64), view  # nothing in progress, no decisions due
     links = model.links
-    plan_weight = _link_coef(layer) * links.share * view.weight
+    n_links = links.n
     weekly_revenue = layer.period_revenue / cfg.period
     cost = cfg.upgrading.cost_weeks * weekly_revenue
     funds = firms.cash + layer.credit.line
@@ -232,21 +232,24 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
         & (weekly_revenue > 0)) if review else np.empty(0, dtype=np.int64)
     at_once: np.ndarray = np.empty(0, dtype=np.int64)
     if len(candidates):
-        n_before = model.links.n
         at_once, started = upgrading.begin(model, state, candidates, tick, cfg.upgrading,
                                            layer.rng["upgrading"], view.live)
-        if model.links.n > n_before:
-            layer.grow_links(np.arange(n_before, model.links.n))
+        if model.links.n > n_links:
+            layer.grow_links(np.arange(n_links, model.links.n))
             view = view.grown(firms, model.links)
         paying = np.concatenate([at_once, started])
         layer.one_off[paying] += cost[paying]
         layer.one_off_due = len(paying) > 0
     # Recipe changes decided now take effect at the start of the next tick (phase 4), so
-    # that production always uses the recipe its inputs were ordered and counted for.
-    recipe_now = firms.input_coef.copy()
+    # that production always uses the recipe its inputs were ordered and counted for. Only
+    # firms phasing an input in or stocking one can change recipe: keep their rows.
+    touched = np.flatnonzero((state.ramp_slot >= 0) | (state.pending_slot >= 0))
+    recipe_now = firms.input_coef[touched]
+    # Capacity for phase-in steps is planned with the cached link coefficients, or, when links
+    # were added above, with the coefficients as they are after the step.
     upgrading.ramp(state, firms, model.links, cfg.upgrading.ramp_periods,
                    model.config.market.safety_stock_weeks, model.config.market.capacity_slack,
-                   plan_weight, view.live)
+                   _link_coef(layer) if model.links.n == n_links else None, view.live)
     done = np.concatenate([at_once, upgrading.ready(
         state, firms, tick, model.config.market.safety_stock_weeks, cfg.upgrading)])
     done = np.unique(done)
@@ -257,8 +260,10 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
     layer.tech.log_tech_ref[done] = layer.tech.log_tech[done]
     # Phase-in steps and switches change recipes: refresh the digital layer's link cache.
     digital.recipes_changed(layer.digital, firms, model.links, np.union1d(ramping, done))
-    if not np.array_equal(recipe_now, firms.input_coef):
-        layer.staged_recipe, firms.input_coef = firms.input_coef, recipe_now
+    if not np.array_equal(recipe_now, firms.input_coef[touched]):
+        current = firms.input_coef.copy()
+        current[touched] = recipe_now
+        layer.staged_recipe, firms.input_coef = firms.input_coef, current
     return done, view
 
 
@@ -276,7 +281,7 @@ def _preference(layer: BehaviourLayer) -> np.ndarray:
     cfg, on, links = layer.cfg, layer.on, layer.model.links
     preference = np.zeros(links.n)
     if on["trust"]:
-        preference += cfg.trust.share_weight * np.log(np.maximum(layer.trust.trust, 0.01))
+        preference += cfg.trust.share_weight * np.log(at_least(layer.trust.trust, 0.01))
     if on["esg"]:
         preference += (cfg.esg.preference_weight * layer.esg.sensitivity[links.buyer]
                        * (layer.esg.rating[links.supplier] - esg.NEUTRAL_RATING))

@@ -114,7 +114,7 @@ def begin(model: EcosystemModel, state: UpgradeState, firms_up: np.ndarray, tick
         live = np.concatenate([live, links.active[new_rows] & firms.alive[supplier]
                                & firms.alive[buyer]])
     _contract(firms, links, supplier, share * firms.forecast[buyer] / cfg.ramp_periods,
-              model.config.market.capacity_slack, None, live)
+              model.config.market.capacity_slack, live)
     firms.on_order[started, started_slot] += target[started]
     firms.slot_price[started, started_slot] = mean_price[started]
     state.pending_slot[started] = started_slot
@@ -209,17 +209,18 @@ def switch(state: UpgradeState, firms: FirmState, rows: np.ndarray, base_value_a
 
 
 def _contract(firms: FirmState, links: LinkState, supplier: np.ndarray, volume: np.ndarray,
-              capacity_slack: float, weight: np.ndarray | None, live: np.ndarray | None
+              capacity_slack: float, live: np.ndarray | None, coef: np.ndarray | None = None
               ) -> None:
     """Suppliers, and upstream theirs, expand capacity for volumes contracted by an upgrading
-    buyer (capacity otherwise follows incoming orders only slowly, ``abm.market.production``)."""
+    buyer (capacity otherwise follows incoming orders only slowly, ``abm.market.production``).
+    ``coef``: per-link input coefficients to plan with (default: the current recipes)."""
     planned = np.bincount(supplier, weights=volume, minlength=firms.n)
-    plan_volume(firms, links, planned, capacity_slack, weight, live)
+    plan_volume(firms, links, planned, capacity_slack, live=live, coef=coef)
 
 
 def ramp(state: UpgradeState, firms: FirmState, links: LinkState, ramp_periods: int,
-         safety_weeks: float, capacity_slack: float, weight: np.ndarray,
-         live: np.ndarray | None = None) -> None:
+         safety_weeks: float, capacity_slack: float, link_coef: np.ndarray | None,
+         live: np.ndarray) -> None:
     """Phase the new inputs in: one more ``1 / ramp_periods`` of the coefficient per period,
     but only while the new input's stock covers the current recipe (its suppliers' capacity
     grows slowly; raising reliance on an input they cannot deliver would starve production).
@@ -233,9 +234,9 @@ def ramp(state: UpgradeState, firms: FirmState, links: LinkState, ramp_periods: 
         ramp_periods: steps to the full new recipe.
         safety_weeks: the engine's safety stock, in ticks of use.
         capacity_slack: the engine's capacity margin.
-        weight: per-link input per unit of the buyer's output (for capacity planning);
-            recomputed after this step's recipe changes if links were added since.
-        live: links whose buyer and supplier are in the market, if known.
+        link_coef: the buyer's input coefficient on each link, for capacity planning (None:
+            take the coefficients after this step).
+        live: links whose buyer and supplier are in the market.
     """
     rows = np.flatnonzero(state.ramp_slot >= 0)
     if not len(rows):
@@ -257,5 +258,5 @@ def ramp(state: UpgradeState, firms: FirmState, links: LinkState, ramp_periods: 
         mine = rows_of_buyers(links, firms, rows[grown])
         mine = mine[(links.slot[mine] == step_of[links.buyer[mine]]) & links.active[mine]]
         _contract(firms, links, links.supplier[mine],
-                  extra[links.buyer[mine]] * links.share[mine], capacity_slack, weight, live)
+                  extra[links.buyer[mine]] * links.share[mine], capacity_slack, live, link_coef)
     state.ramp_slot[rows[new_coef >= 1.0]] = NOT_PENDING
