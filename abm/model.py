@@ -24,6 +24,7 @@ import pandas as pd
 from abm.agents import SME, ChainLeader, Firm, Platform, Regulator
 from abm.behaviour import BehaviourLayer, NullBehaviour
 from abm.config.schema import ShockConfig, SimulationConfig
+from abm.core.streams import Streams
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
 from abm.market.demand import draw_final_demand
 from abm.market.entry_exit import admit_entrants, find_exits, remove_firms
@@ -42,10 +43,6 @@ from abm.policies import make_policy
 from abm.shocks import ShockEffects, ShockSchedule
 from abm.shocks.scenario import sea_lead
 from abm.state import build_state
-
-# New streams go at the end, so that existing ones keep their seeds.
-STREAMS = ("network", "platforms", "demand", "forecast", "shocks", "sourcing", "entry",
-           "esg", "innovation", "digital", "upgrading")
 
 
 class EcosystemModel(mesa.Model):
@@ -74,9 +71,7 @@ class EcosystemModel(mesa.Model):
         super().__init__(seed=seed)
         self.config = config
         self.seed = seed
-        self.streams = dict(zip(STREAMS, (np.random.default_rng(s) for s in
-                                          np.random.SeedSequence(seed).spawn(len(STREAMS))),
-                                strict=True))
+        self.streams = Streams(seed)
         self.spec = network or self._build_network()
         firms, links, flow = build_state(self.spec, config, self.streams["platforms"])
         self.firms, self.links = firms, links
