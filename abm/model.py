@@ -1,16 +1,19 @@
-"""The ecosystem model: Mesa agents on top of a vectorised engine.
+"""The ecosystem model: the engine that runs a tick and the Mesa agents on top of it.
 
 One tick (spec §3): 1 policy, 2 shocks, 3 final demand, 4 ordering, 5 production and
-shipping, 6 logistics, 7 accounts, 9 supplier replacement, 10 capacity adjustment, 11 exit and
-entry, 12 data collection. Each phase is a function in ``abm.market``, ``abm.shocks`` or
-``abm.policies`` over the arrays in ``model.firms`` and ``model.links``. Firm behaviour
-(``abm.behaviour``: phase 8 signals and trust, the investment and learning part of phase 10,
-and its inputs to phases 4-9) plugs in through ``model.behaviour``'s hooks; with
-``behaviour=False`` the engine runs alone.
+shipping, 6 logistics, 7 accounts, 8 signals, 9 supplier replacement, 10 capacity adjustment
+and investment, 11 exit and entry, 12 data collection. Each engine phase is a function in
+``abm.market`` or ``abm.shocks`` over the arrays in ``model.firms`` and ``model.links``.
 
-Randomness comes from named streams spawned from the seed, one per process, so that a shocked
-run and its unshocked twin draw the same final-demand noise (common random numbers) even after
-the shock has changed everything else.
+Everything else plugs in as a :class:`~abm.core.process.Process` (policy instruments, then
+firm behaviour; see ``abm.core.process`` for the hooks): in each phase the engine starts from
+neutral levers, passes them through the processes in that fixed order and applies the result.
+Processes never write the engine's arrays. With no processes the engine runs alone.
+
+Randomness comes from named streams, each derived from (seed, name) (``abm.core.streams``), so
+that a shocked run and its unshocked twin draw the same final-demand noise (common random
+numbers) even after the shock has changed everything else, and adding a process never shifts
+another's draws.
 """
 
 from __future__ import annotations
@@ -22,8 +25,20 @@ import numpy as np
 import pandas as pd
 
 from abm.agents import SME, ChainLeader, Firm, Platform, Regulator
-from abm.behaviour import BehaviourLayer, NullBehaviour
 from abm.config.schema import ShockConfig, SimulationConfig
+from abm.core.levers import (
+    AccountLevers,
+    ForecastLevers,
+    MatchLevers,
+    OrderLevers,
+    RationingLevers,
+    SolvencyLevers,
+    SourcingLevers,
+)
+from abm.core.process import Process, World
+from abm.core.registry import PROCESSES, load_plugins
+from abm.core.rules import lead_by_route, live_links, overseas_mask
+from abm.core.state import ASSEMBLY_TIER, N_TIERS, route_of
 from abm.core.streams import Streams
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
 from abm.market.demand import draw_final_demand
@@ -37,12 +52,13 @@ from abm.market.sourcing import (
     start_searches,
     update_fill_rates,
 )
+from abm.market.steady_state import build_state
 from abm.metrics import Recorder, ShockWindow
-from abm.network import ASSEMBLY_TIER, N_TIERS, NetworkSpec, generate_network, load_network
-from abm.policies import make_policy
+from abm.network import NetworkSpec, generate_network, load_network
+from abm.platforms import fee_rate, fees_by_platform, initial_membership
+from abm.policies import Budget, build_instruments
 from abm.shocks import ShockEffects, ShockSchedule
 from abm.shocks.scenario import sea_lead
-from abm.state import build_state
 
 
 class EcosystemModel(mesa.Model):
@@ -53,8 +69,8 @@ class EcosystemModel(mesa.Model):
         seed: overrides ``config.seed`` when given.
         shocks: False builds the unshocked twin (the scenario is ignored).
         network: a prebuilt network to use instead of ``config.network``.
-        behaviour: False runs the engine without the firm-behaviour layer (its hooks are
-            bypassed; ``behaviour.*.enabled`` switches mechanisms off inside the layer).
+        behaviour: False runs the engine without the firm-behaviour process
+            (``behaviour.*.enabled`` switches mechanisms off inside it).
 
     Example:
         >>> model = EcosystemModel(config=SimulationConfig(ticks=10), seed=1)
@@ -66,6 +82,7 @@ class EcosystemModel(mesa.Model):
     def __init__(self, *, config: SimulationConfig | None = None, seed: int | None = None,
                  shocks: bool = True, network: NetworkSpec | None = None,
                  behaviour: bool = True) -> None:
+        load_plugins()
         config = config or SimulationConfig()
         seed = config.seed if seed is None else seed
         super().__init__(seed=seed)
@@ -73,16 +90,21 @@ class EcosystemModel(mesa.Model):
         self.seed = seed
         self.streams = Streams(seed)
         self.spec = network or self._build_network()
-        firms, links, flow = build_state(self.spec, config, self.streams["platforms"])
+        platforms = config.platforms
+        membership = initial_membership(self.spec.chain_leader, platforms.n_platforms,
+                                        platforms.membership_rate, self.streams["platforms"])
+        firms, links, flow = build_state(self.spec, config, membership)
         self.firms, self.links = firms, links
         self.base_final_demand = np.where(
             firms.tier == ASSEMBLY_TIER, firms.normal_output, 0.0)
-        self.credit_line = config.finance.credit_line_weeks * firms.price * firms.normal_output
+        self.base_credit_line = (config.finance.credit_line_weeks * firms.price
+                                 * firms.normal_output)
+        self.credit_line = self.base_credit_line
         # Start cash where steady profits are exactly paid out, so cash is stationary too.
         firms.produced, firms.shipped = firms.normal_output.copy(), firms.normal_output.copy()
         steady_profit, _ = operating_profit(
             firms, links, flow, self.base_final_demand * config.market.export_share,
-            self._fee_rate(), config.finance)
+            fee_rate(firms, platforms.commission_rate), config.finance)
         firms.cash = steady_cash(firms, steady_profit, config.finance)
         self.steady_profit = steady_profit
         scenario = config.scenario if shocks else type(config.scenario)()
@@ -90,10 +112,10 @@ class EcosystemModel(mesa.Model):
         self.shocks_enabled = shocks and bool(scenario.shocks)
 
         market = config.market
-        overseas = np.zeros(max(config.network.n_regions, int(firms.region.max()) + 1), bool)
-        overseas[config.network.overseas_regions] = True
-        self.lead_by_route = np.array([market.lead_time_local, market.lead_time_domestic,
-                                       market.lead_time_sea])
+        overseas = overseas_mask(config.network.n_regions, config.network.overseas_regions,
+                                 firms.region)
+        self.lead_by_route = lead_by_route(market.lead_time_local, market.lead_time_domestic,
+                                           market.lead_time_sea)
         self.supplier_market = SupplierMarket(firms, config.network, overseas,
                                               self.lead_by_route)
         self.market_lead = np.array([market.lead_time_market, market.lead_time_sea])
@@ -101,22 +123,38 @@ class EcosystemModel(mesa.Model):
         market_flow = total_final * np.array([1.0 - market.export_share, market.export_share])
         self.pipeline = Pipeline(self._pipeline_horizon(), flow, links.lead_time, market_flow,
                                  self.market_lead)
-        self.search_ticks = np.full(firms.n, config.sourcing.search_ticks)
+        self.base_search_ticks = np.full(firms.n, config.sourcing.search_ticks)
 
         self._firm_agents: list[Firm] = [
             (ChainLeader if firms.chain_leader[i] else SME)(self, i, str(self.spec.names[i]))
             for i in range(firms.n)
         ]
-        self.platforms = [Platform(self, p, config.platforms.commission_rate,
-                                   config.platforms.mode)
-                          for p in range(config.platforms.n_platforms)]
-        self.regulator = Regulator(self, make_policy(config.policy.name),
-                                   config.policy.budget_per_year)
+        self.platforms = [Platform(self, p, platforms.commission_rate, platforms.mode)
+                          for p in range(platforms.n_platforms)]
         self.recorder = Recorder(config.ticks)
         self.replacement_ticks: list[np.ndarray] = []
         self.last_ledger: Ledger | None = None
         self.effects = ShockEffects()
-        self.behaviour = BehaviourLayer(self) if behaviour else NullBehaviour()
+        self.world = World(
+            firms=firms, links=links, config=config, seed=seed, steady_profit=steady_profit,
+            base_credit_line=self.base_credit_line, route_lead=self.lead_by_route,
+            overseas=overseas, _streams=self.streams.__getitem__, _add_links=self.add_links,
+            _draw_suppliers=self._draw_suppliers, _tick=lambda: self.steps,
+            _extra_sea_lead=lambda: self.effects.extra_sea_lead,
+            _ledger=lambda: self.last_ledger, _timeseries=self.timeseries)
+        # Processes in their fixed order: policy instruments, then firm behaviour.
+        budget = Budget(config.policy.budget_per_year)
+        instruments = build_instruments(self.world, config.policy.instruments, budget)
+        self.regulator = Regulator(self, instruments, budget)
+        self.behaviour: Process | None = (
+            PROCESSES["behaviour"](self.world, onset=self.shock_window.onset)
+            if behaviour else None)
+        self.processes: list[Process] = [*instruments,
+                                         *([self.behaviour] if self.behaviour else [])]
+        planned = [p.planned_spending(self.world) for p in self.processes]
+        planned = [x for x in planned if x is not None]
+        if planned:  # starting cash also covers the processes' expected spending
+            firms.cash = steady_cash(firms, steady_profit - sum(planned), config.finance)
         self.running = True
 
     def _build_network(self) -> NetworkSpec:
@@ -131,24 +169,39 @@ class EcosystemModel(mesa.Model):
         return int(max(self.lead_by_route.max(), self.market_lead.max())
                    + self.schedule.max_extra_lead() + 2)
 
-    def _fee_rate(self) -> np.ndarray:
-        """Commission each firm pays on export revenue (members of a platform only)."""
-        return self.config.platforms.commission_rate * (self.firms.platform >= 0)
-
-    def append_links(self, buyer: np.ndarray, supplier: np.ndarray, slot: np.ndarray,
-                     share: np.ndarray, route: np.ndarray, lead_time: np.ndarray, tick: int
-                     ) -> np.ndarray:
+    def add_links(self, buyer: np.ndarray, supplier: np.ndarray, slot: np.ndarray,
+                  share: np.ndarray, tick: int) -> np.ndarray:
         """Add buyer-supplier links (e.g. a new input after structural upgrading).
 
-        The link arrays and the logistics pipeline grow together (nothing in transit on the
-        new links); whatever the buyer orders on them must also be booked in ``on_order``.
+        Route and nominal lead time follow from the regions. The link arrays and the
+        logistics pipeline grow together (nothing in transit on the new links); whatever the
+        buyer orders on them must also be booked in ``on_order``.
 
         Returns:
             The indices of the new link rows.
         """
-        rows = self.links.append(buyer, supplier, slot, share, route, lead_time, tick)
+        firms = self.firms
+        route = route_of(firms.region[buyer], firms.region[supplier],
+                         self.supplier_market.overseas)
+        rows = self.links.append(buyer, supplier, slot, share, route,
+                                 self.lead_by_route[route], tick)
         self.pipeline.add_links(len(rows))
         return rows
+
+    def _match_levers(self) -> MatchLevers:
+        """The processes' supplier-market levers, applied to the supplier market."""
+        levers = MatchLevers()
+        for process in self.processes:
+            levers = process.match(self.world, levers)
+        self.supplier_market.attraction = levers.attraction
+        self.supplier_market.screen = levers.screen
+        return levers
+
+    def _draw_suppliers(self, buyer: np.ndarray, slot: np.ndarray, rng: np.random.Generator
+                        ) -> np.ndarray:
+        self._match_levers()
+        return self.supplier_market.draw(self.firms, buyer, slot,
+                                         self.config.sourcing.min_availability, rng)
 
     # ----------------------------------------------------------------- agents
     def firm_at(self, index: int) -> Firm:
@@ -180,7 +233,8 @@ class EcosystemModel(mesa.Model):
         if self._pipeline_horizon() > self.pipeline.horizon:
             self.pipeline.grow(self.steps, self._pipeline_horizon())
         if first_shock:
-            self.behaviour.first_shock(start)
+            for process in self.processes:
+                process.first_shock(start)
         return list(added)
 
     @property
@@ -194,20 +248,34 @@ class EcosystemModel(mesa.Model):
     def step(self) -> None:
         """Advance one tick through the phases of spec §3."""
         tick = self.steps
-        firms, links, cfg = self.firms, self.links, self.config
-        subsidy = self.regulator.step()  # 1 policy
+        firms, links, cfg, world, processes = (self.firms, self.links, self.config, self.world,
+                                               self.processes)
+        self.regulator.step()  # 1 policy
+        for process in processes:
+            process.begin_tick(world, tick)
         if self.shocks_enabled:  # 2 shocks
             self.effects = self.schedule.apply(tick, firms, links)
         domestic, export = draw_final_demand(  # 3 final demand
             firms, self.base_final_demand, cfg.market, self.streams["demand"],
             self.effects.domestic_demand, self.effects.export_demand)
         firms.final_demand = domestic + export
-        update_forecasts(firms, cfg.market, self.behaviour.demand_signal())  # 4 ordering
+        forecast = ForecastLevers()  # 4 ordering
+        for process in processes:
+            forecast = process.forecast(world, forecast)
+        update_forecasts(firms, cfg.market, forecast.demand_signal)
+        if forecast.recipe is not None:
+            firms.input_coef = forecast.recipe
+        order = OrderLevers()
+        for process in processes:
+            order = process.order(world, order)
         place_orders(firms, links, cfg.market, self.streams["forecast"],
-                     **self.behaviour.order_inputs())
-        priority = firms.chain_leader[links.buyer] if cfg.market.rationing == "priority" else None
-        priority = self.behaviour.rationing_priority(priority)
-        result = produce_and_ship(firms, links, cfg.market, priority)  # 5 production
+                     forecast=order.forecast, safety_weeks=order.safety_weeks,
+                     link_weight=order.link_weight)
+        rationing = RationingLevers(  # 5 production
+            firms.chain_leader[links.buyer] if cfg.market.rationing == "priority" else None)
+        for process in processes:
+            rationing = process.ration(world, rationing)
+        result = produce_and_ship(firms, links, cfg.market, rationing.priority)
 
         export_part = np.divide(export, firms.final_demand, out=np.zeros(firms.n),
                                 where=firms.final_demand > 0)
@@ -230,42 +298,62 @@ class EcosystemModel(mesa.Model):
         firms.on_order = np.maximum(firms.on_order - inflow, 0.0)
         delivered, due = self.pipeline.market_arrivals(tick)
 
-        fee_rate = self._fee_rate()
-        self.last_ledger = settle_accounts(firms, links, result.shipped, export_sales,  # 7
-                                           fee_rate, cfg.finance,
-                                           **self.behaviour.account_inputs())
-        fees = np.bincount(firms.platform + 1, weights=fee_rate * firms.price * export_sales,
-                           minlength=len(self.platforms) + 1)[1:]  # row 0: not a member
+        fees = fee_rate(firms, cfg.platforms.commission_rate)  # 7 accounts
+        accounts = AccountLevers()
+        for process in processes:
+            accounts = process.account(world, accounts)
+        self.last_ledger = settle_accounts(
+            firms, links, result.shipped, export_sales, fees, cfg.finance,
+            interest_rate=accounts.interest_rate, labour_factor=accounts.labour_factor,
+            other_costs=_other_costs(accounts))
+        paid = fees_by_platform(firms, fees, export_sales, len(self.platforms))
         platform_revenue = sum(p.collect(float(fee)) for p, fee in
-                               zip(self.platforms, fees, strict=True))
+                               zip(self.platforms, paid, strict=True))
 
-        self.behaviour.signals_and_trust(tick, result)  # 8 signals and trust
+        for process in processes:  # 8 signals and trust
+            process.signals(world, tick, result)
 
         update_fill_rates(links, result.fill, cfg.sourcing.fill_memory)  # 9 sourcing
-        started = start_searches(firms, links, cfg.sourcing, tick, self.search_ticks,
-                                 **self.behaviour.search_inputs())
+        sourcing = SourcingLevers()
+        for process in processes:
+            sourcing = process.source(world, sourcing)
+        search_ticks = (self.base_search_ticks if sourcing.search_ticks is None
+                        else sourcing.search_ticks)
+        started = start_searches(firms, links, cfg.sourcing, tick, search_ticks,
+                                 threshold=sourcing.threshold)
+        self._match_levers()
         rewired, waited = finish_searches(firms, links, self.supplier_market, cfg.sourcing,
                                           tick, self.streams["sourcing"])
         if len(waited):
             self.replacement_ticks.append(waited)
-        self.behaviour.after_sourcing(tick, rewired)
+        for process in processes:
+            process.after_sourcing(world, tick, rewired)
 
         adjust_capacity(firms, cfg.market)  # 10 capacity
-        self.behaviour.invest_and_learn(tick)  # 10 investment and learning
+        for process in processes:  # 10 investment and learning
+            process.invest(world, tick)
 
-        leaving = find_exits(firms, self.credit_line, tick)  # 11 exit and entry
+        solvency = SolvencyLevers()  # 11 exit and entry
+        for process in processes:
+            solvency = process.solvency(world, solvency)
+        self.credit_line = (self.base_credit_line if solvency.credit_line is None
+                            else solvency.credit_line)
+        leaving = find_exits(firms, self.credit_line, tick)
         written_off, ended = remove_firms(firms, links, leaving)
         written_off += written_off_in_transit
         for i in leaving:
             self._firm_agents[i].remove()
+        self._match_levers()
         entering = admit_entrants(firms, links, self.supplier_market, cfg.market, cfg.finance,
                                   cfg.network.n_regions, tick, self.streams["entry"])
         for i in entering:
             self._firm_agents[i] = SME(self, int(i), f"{self.spec.names[i]}-e{tick}")
-        self.behaviour.after_entry_exit(tick)
+        for process in processes:
+            process.after_entry_exit(world, tick)
 
         self.recorder.record(tick, self._tick_metrics(  # 12 data collection
-            result.produced, delivered, due, subsidy, platform_revenue, written_off,
+            result.produced, delivered, due, self.regulator.budget.spent_this_tick,
+            platform_revenue, written_off,
             {"links_rewired": len(rewired), "links_ended": ended, "searches_started": started,
              "exits": len(leaving), "entries": len(entering)}))
         self.running = tick < cfg.ticks
@@ -278,7 +366,7 @@ class EcosystemModel(mesa.Model):
         alive = firms.alive
         by_tier = np.bincount(firms.tier, weights=produced, minlength=N_TIERS)
         orders = np.bincount(firms.tier, weights=firms.orders_received, minlength=N_TIERS)
-        live = links.active & alive[links.supplier] & alive[links.buyer]
+        live = live_links(firms, links)
         key = links.slot_key(firms.n_slots)
         weight = links.share * live
         total = np.bincount(key, weights=weight, minlength=firms.input_inventory.size)
@@ -319,7 +407,8 @@ class EcosystemModel(mesa.Model):
             "extra_sea_lead": float(self.effects.extra_sea_lead),
         }
         metrics.update(counts)
-        metrics.update(self.behaviour.tick_metrics())
+        for process in self.processes:
+            metrics.update(process.tick_metrics())
         return metrics
 
     # --------------------------------------------------------------- results
@@ -355,5 +444,15 @@ class EcosystemModel(mesa.Model):
             "digital_agility_rate": 1.0 / agility if len(waits) and agility > 0 else float("nan"),
             "replacements": float(len(waits)),
         }
-        outcomes.update(self.behaviour.outcomes())
+        for process in self.processes:
+            outcomes.update(process.outcomes())
         return outcomes
+
+
+def _other_costs(levers: AccountLevers) -> dict[str, np.ndarray] | None:
+    """Named costs for the accounts: the levers' costs, and subsidies as negative costs."""
+    if not levers.costs and not levers.subsidies:
+        return None
+    costs = dict(levers.costs)
+    costs.update({f"subsidy_{name}": -paid for name, paid in levers.subsidies.items()})
+    return costs

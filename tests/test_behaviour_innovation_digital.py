@@ -131,7 +131,7 @@ def test_adopted_buyers_shift_orders_away_from_a_disrupted_supplier_at_once() ->
 def test_digital_maturity_shortens_search_and_delay() -> None:
     model = EcosystemModel(config=compose_config(["network.n_firms=300", "scenario=none"]))
     state, firms = model.behaviour.digital, model.firms
-    ticks = model.search_ticks
+    ticks = model.behaviour.search_ticks
     upstream = firms.tier < 3
     low = upstream & (state.maturity < 0.2)
     high = upstream & (state.maturity > 0.6)

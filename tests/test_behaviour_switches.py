@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from abm.behaviour import MECHANISMS, BehaviourLayer, NullBehaviour
+from abm.behaviour import MECHANISMS, BehaviourLayer
 from abm.config import ConfigError
 from abm.config.compose import compose_config
+from abm.core.levers import SourcingLevers
 from abm.metrics import summarise
 from abm.model import EcosystemModel
 
@@ -36,9 +37,10 @@ def test_all_mechanisms_off_reproduce_the_engine_without_the_layer(
     bare = _run((*SHOCKED, *switch_off), behaviour=False)
     # The check is real: the layer ran its hooks and handed the engine arrays, not nothing.
     assert isinstance(layered.behaviour, BehaviourLayer)
-    assert isinstance(bare.behaviour, NullBehaviour)
+    assert bare.behaviour is None
     assert layered.behaviour.hook_calls == layered.config.ticks
-    assert layered.behaviour.search_inputs()["threshold"].shape == (layered.links.n,)
+    assert layered.behaviour.source(layered.world, SourcingLevers()).threshold.shape == (
+        layered.links.n,)
     ours, theirs = layered.timeseries(), bare.timeseries()
     assert ours["links_rewired"].sum() > 0 and ours["exits"].sum() > 0
     for column in theirs.columns:

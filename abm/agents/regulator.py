@@ -1,4 +1,4 @@
-"""The regulator agent (spec §1): holds the policy budget and applies the active policy."""
+"""The regulator agent (spec §1): holds the policy budget and the active instruments."""
 
 from __future__ import annotations
 
@@ -6,36 +6,37 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from abm.policies import Policy
+from abm.policies import Budget, Instrument
 
 if TYPE_CHECKING:
     from abm.model import EcosystemModel
 
 
 class Regulator(mesa.Agent):
-    """Applies the policy regime within a yearly budget.
+    """Runs the policy instruments within a yearly budget.
+
+    The instruments act through levers in the phases they choose (the engine calls them with
+    the other processes); the regulator starts each tick and reports what was spent.
 
     Args:
         model: the ecosystem model.
-        policy: the policy regime to apply each tick.
-        budget_per_year: spending limit per 52 ticks.
+        instruments: the active instruments (empty: the baseline).
+        budget: the yearly budget they spend from.
     """
 
     model: EcosystemModel
 
-    def __init__(self, model: EcosystemModel, policy: Policy, budget_per_year: float) -> None:
+    def __init__(self, model: EcosystemModel, instruments: list[Instrument],
+                 budget: Budget) -> None:
         super().__init__(model)
-        self.policy = policy
-        self.budget_per_year = budget_per_year
-        self.spent_total = 0.0
-        self.spent_this_year = 0.0
+        self.instruments = instruments
+        self.budget = budget
 
-    def step(self) -> float:
-        """Phase 1: apply the policy; returns what it spent this tick."""
-        if self.model.steps % 52 == 1:
-            self.spent_this_year = 0.0
-        allowance = max(0.0, self.budget_per_year - self.spent_this_year)
-        spent = min(self.policy.apply(self.model, allowance), allowance)
-        self.spent_this_year += spent
-        self.spent_total += spent
-        return spent
+    @property
+    def spent_total(self) -> float:
+        """Spending since the start of the run."""
+        return self.budget.spent_total
+
+    def step(self) -> None:
+        """Phase 1: a new tick (and year) for the budget."""
+        self.budget.new_tick(self.model.steps)

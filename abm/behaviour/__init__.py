@@ -8,10 +8,11 @@
 * :mod:`abm.behaviour.upgrading` - structural upgrading (new inputs, new links);
 * :mod:`abm.behaviour.investment` - the period budget and its split;
 
-:mod:`abm.behaviour.layer` holds the state and the engine's hooks, :mod:`abm.behaviour.period`
-the order of the period's decisions and :mod:`abm.behaviour.metrics` the outputs.
+:mod:`abm.behaviour.layer` is the process the engine calls (registered as ``behaviour``),
+:mod:`abm.behaviour.period` the order of the period's decisions and
+:mod:`abm.behaviour.metrics` the outputs.
 """
 
-from abm.behaviour.layer import MECHANISMS, BehaviourLayer, NullBehaviour
+from abm.behaviour.layer import MECHANISMS, BehaviourLayer
 
-__all__ = ["MECHANISMS", "BehaviourLayer", "NullBehaviour"]
+__all__ = ["MECHANISMS", "BehaviourLayer"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from abm.behaviour.linkindex import buyer_counts, buyer_rows
-from abm.state import FirmState, LinkState
+from abm.core.state import FirmState, LinkState
 
 # Keeps logs and ratios finite where a firm has no revenue or a link no trust.
 EPS = 1e-9

@@ -36,8 +36,7 @@ import numpy as np
 from abm.behaviour.common import at_least, beta_draw, clip, link_coefficients, live_links
 from abm.behaviour.linkindex import derived, rows_of_buyers
 from abm.config.schema import DigitalConfig
-from abm.network.spec import ASSEMBLY_TIER
-from abm.state import FirmState, LinkState
+from abm.core.state import ASSEMBLY_TIER, FirmState, LinkState
 
 MAX_MATURITY = 0.99
 MIN_ORDER_WEIGHT = 0.05  # as the engine's fill-rate floor: some business is kept

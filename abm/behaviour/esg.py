@@ -43,8 +43,7 @@ import numpy as np
 
 from abm.behaviour.common import at_most, beta_draw, clip, group_sums, random_peer
 from abm.config.schema import EsgConfig
-from abm.network.spec import ASSEMBLY_TIER
-from abm.state import FirmState
+from abm.core.state import ASSEMBLY_TIER, FirmState
 
 NONE, IMPROVE, GREENWASH = 0, 1, 2
 NEUTRAL_RATING = 0.5  # what buyers assume when ESG signals are switched off

@@ -25,7 +25,7 @@ import numpy as np
 from abm.behaviour.common import at_least, at_most
 from abm.behaviour.linkindex import derived, leader_rows
 from abm.config.schema import CreditConfig, FinanceConfig
-from abm.state import FirmState, LinkState
+from abm.core.state import FirmState, LinkState
 
 
 @dataclass

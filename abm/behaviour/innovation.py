@@ -32,7 +32,7 @@ import numpy as np
 from abm.behaviour.common import LinkView, at_least, divide_where, row_sum
 from abm.behaviour.linkindex import tier_groups
 from abm.config.schema import InnovationConfig
-from abm.state import FirmState, LinkState
+from abm.core.state import FirmState, LinkState
 
 
 @dataclass

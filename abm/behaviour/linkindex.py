@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from abm.network.spec import N_TIERS
-from abm.state import FirmState, LinkState
+from abm.core.state import N_TIERS, FirmState, LinkState
 
 # Values derived from arrays, by the identity of those arrays (see :func:`derived`).
 _DERIVED: dict[tuple[float, ...], tuple[tuple[np.ndarray, ...], Any]] = {}

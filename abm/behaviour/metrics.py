@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.behaviour.esg import GREENWASH, IMPROVE
-from abm.network.spec import ASSEMBLY_TIER
+from abm.core.state import ASSEMBLY_TIER
 
 if TYPE_CHECKING:
     from abm.behaviour.layer import BehaviourLayer
@@ -63,7 +63,7 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
     Flows (emissions, value added, spending, trust) are computed every tick; state statistics
     that only change in the period step are taken from its cache (:func:`period_series`).
     """
-    model, on = layer.model, layer.on
+    model, on = layer.world, layer.on
     firms, links = model.firms, model.links
     out: dict[str, float] = {}
     result = layer.last_result
@@ -82,9 +82,9 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
     if not layer.period_cache:
         layer.period_cache = period_series(layer)
     out.update(layer.period_cache)
-    period = model.steps % layer.cfg.period == 0
+    period = model.tick % layer.cfg.period == 0
     events = layer.period_stats if period else {}
-    ledger = model.last_ledger
+    ledger = model.ledger
     other = getattr(ledger, "other", {}) if ledger is not None else {}
     if on["esg"]:
         out["esg_detections"] = events.get("esg_detections", 0.0)
@@ -103,7 +103,7 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
 
 def period_series(layer: BehaviourLayer) -> dict[str, float]:
     """State statistics of the behaviour layer, refreshed by each period step."""
-    model, on = layer.model, layer.on
+    model, on = layer.world, layer.on
     firms, links = model.firms, model.links
     alive = firms.alive
     out: dict[str, float] = {}
@@ -143,7 +143,7 @@ def period_series(layer: BehaviourLayer) -> dict[str, float]:
 
 def summary_scalars(layer: BehaviourLayer) -> dict[str, float]:
     """Summary scalars of the behaviour layer (see the module docstring)."""
-    model = layer.model
+    model = layer.world
     window = model.config.metrics.late_window
     frame = model.timeseries()
     late = frame.tail(window)
@@ -175,8 +175,8 @@ def _retention_by_esg(layer: BehaviourLayer) -> dict[str, float]:
     """
     nan = {"relationship_stability_high_esg": float("nan"),
            "relationship_stability_low_esg": float("nan")}
-    model = layer.model
-    years = (model.steps - layer.onset_tick + 1) / TICKS_PER_YEAR
+    model = layer.world
+    years = (model.tick - layer.onset_tick + 1) / TICKS_PER_YEAR
     onset = layer.onset_supplier
     if onset is None or years <= 0:
         return nan

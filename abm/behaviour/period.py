@@ -21,6 +21,7 @@ does not depend on the review cycle.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,7 @@ def per_review(rate: float, periods: int) -> float:
 
 def run_period(layer: BehaviourLayer, tick: int) -> None:
     """Take the period's decisions for all firms (see the module docstring)."""
-    model, cfg, on = layer.model, layer.cfg, layer.on
+    model, cfg, on = layer.world, layer.cfg, layer.on
     firms, links = model.firms, model.links
     view = LinkView.of(firms, links)
     review = (tick // cfg.period) % cfg.review_periods == 0
@@ -84,7 +85,7 @@ def run_period(layer: BehaviourLayer, tick: int) -> None:
     if on["digital"]:
         digital.invest(layer.digital, intensity["digital"], cfg.digital)
         digital.draw_planning_error(layer.digital, layer.rng["digital"])
-        model.search_ticks[:] = digital.search_ticks(
+        layer.search_ticks[:] = digital.search_ticks(
             layer.digital, firms, model.config.sourcing.search_ticks, cfg.digital)
     switched = np.empty(0, dtype=np.int64)
     if on["upgrading"]:
@@ -103,7 +104,7 @@ def run_period(layer: BehaviourLayer, tick: int) -> None:
 def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
                     stats: dict[str, float]) -> None:
     """Quarterly: ESG ratings, audits, detection and imitation; credit terms."""
-    model, cfg, on = layer.model, layer.cfg, layer.on
+    model, cfg, on = layer.world, layer.cfg, layer.on
     firms, links = model.firms, model.links
     revenue = layer.period_revenue
     if on["esg"]:
@@ -127,9 +128,9 @@ def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
         esg.imitate(layer.esg, firms.tier, layer.tier_order, firms.alive, review_cfg,
                     layer.rng["esg"])
         # ESG widens the pool a firm is screened into and makes it a likelier pick.
-        model.supplier_market.attraction = np.exp(
+        layer.attraction = np.exp(
             cfg.esg.preference_weight * (layer.esg.rating - esg.NEUTRAL_RATING))
-        model.supplier_market.screen = (layer.esg.requirement, layer.esg.rating)
+        layer.screen = (layer.esg.requirement, layer.esg.rating)
         # A better-than-average rating buys patience (a lower switch threshold); a worse one
         # adds no impatience: raising thresholds above the engine's made buyers abandon
         # suppliers in chains after a shock. ESG acts as a buffer, as seed 000 describes.
@@ -144,12 +145,11 @@ def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
         layer.credit = credit_terms(firms, links, view.live, layer.esg.rating,
                                     layer.trust.trust, layer.relative_size,
                                     model.config.finance, cfg.finance)
-        model.credit_line = layer.credit.line
 
 
 def _review_prices_and_shares(layer: BehaviourLayer, view: LinkView) -> None:
     """Cost-plus repricing (technology, segment switches) and the order-share update."""
-    model, cfg, on = layer.model, layer.cfg, layer.on
+    model, cfg, on = layer.world, layer.cfg, layer.on
     firms, links = model.firms, model.links
     if on["innovation"] or on["upgrading"]:
         unit_va = layer.tech.base_value_added * np.exp(
@@ -163,7 +163,7 @@ def _review_prices_and_shares(layer: BehaviourLayer, view: LinkView) -> None:
 
 def _situation(layer: BehaviourLayer, view: LinkView) -> None:
     """Smoothed margin and input disruption of the period."""
-    firms, links = layer.model.firms, layer.model.links
+    firms, links = layer.world.firms, layer.world.links
     margin = divide_where(layer.period_profit, layer.period_revenue,
                           layer.period_revenue > EPS)
     layer.margin += MARGIN_MEMORY * (margin - layer.margin)
@@ -179,7 +179,7 @@ def _invest(layer: BehaviourLayer, view: LinkView, leader_links: np.ndarray
     Returns:
         Spending intensity (per unit of period revenue) of R&D, digital and ESG per firm.
     """
-    model, cfg, on = layer.model, layer.cfg, layer.on
+    model, cfg, on = layer.world, layer.cfg, layer.on
     firms = model.firms
     revenue = layer.period_revenue
     credit = (investment_credit(firms, layer.credit, cfg.finance) if on["finance"]
@@ -216,7 +216,7 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
     Returns:
         The firms that switched segment, and the link view with any links added.
     """
-    model, cfg = layer.model, layer.cfg
+    model, cfg = layer.world, layer.cfg
     firms, finance = model.firms, model.config.finance
     state = layer.upgrade
     if not review and not ((state.pending_slot >= 0).any() or (state.ramp_slot >= 0).any()):
@@ -232,7 +232,7 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
         & (weekly_revenue > 0)) if review else np.empty(0, dtype=np.int64)
     at_once: np.ndarray = np.empty(0, dtype=np.int64)
     if len(candidates):
-        at_once, started = upgrading.begin(model, state, candidates, tick, cfg.upgrading,
+        at_once, started = upgrading.begin(layer.world, state, candidates, tick, cfg.upgrading,
                                            layer.rng["upgrading"], view.live)
         if model.links.n > n_links:
             layer.grow_links(np.arange(n_links, model.links.n))
@@ -240,45 +240,46 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
         paying = np.concatenate([at_once, started])
         layer.one_off[paying] += cost[paying]
         layer.one_off_due = len(paying) > 0
-    # Recipe changes decided now take effect at the start of the next tick (phase 4), so
-    # that production always uses the recipe its inputs were ordered and counted for. Only
-    # firms phasing an input in or stocking one can change recipe: keep their rows.
+    # Recipe changes decided now take effect at the start of the next tick (phase 4, the
+    # recipe lever), so that production always uses the recipe its inputs were ordered and
+    # counted for. Steps and switches are planned on ``plan``: the firms as they will be,
+    # sharing every array with the engine's but the recipes. Only firms phasing an input in
+    # or stocking one can change recipe.
     touched = np.flatnonzero((state.ramp_slot >= 0) | (state.pending_slot >= 0))
-    recipe_now = firms.input_coef[touched]
+    plan = copy.copy(firms)
+    plan.input_coef = firms.input_coef.copy()
     # Capacity for phase-in steps is planned with the cached link coefficients, or, when links
     # were added above, with the coefficients as they are after the step.
-    upgrading.ramp(state, firms, model.links, cfg.upgrading.ramp_periods,
+    upgrading.ramp(state, plan, model.links, cfg.upgrading.ramp_periods,
                    model.config.market.safety_stock_weeks, model.config.market.capacity_slack,
                    _link_coef(layer) if model.links.n == n_links else None, view.live)
     done = np.concatenate([at_once, upgrading.ready(
-        state, firms, tick, model.config.market.safety_stock_weeks, cfg.upgrading)])
+        state, plan, tick, model.config.market.safety_stock_weeks, cfg.upgrading)])
     done = np.unique(done)
     ramping = np.flatnonzero(state.ramp_slot >= 0)
-    upgrading.switch(state, firms, done, layer.tech.base_value_added,
+    upgrading.switch(state, plan, done, layer.tech.base_value_added,
                      finance.value_added_share_labour, finance.value_added_share_technology,
                      cfg.upgrading.ramp_periods, tick)
     layer.tech.log_tech_ref[done] = layer.tech.log_tech[done]
     # Phase-in steps and switches change recipes: refresh the digital layer's link cache.
-    digital.recipes_changed(layer.digital, firms, model.links, np.union1d(ramping, done))
-    if not np.array_equal(recipe_now, firms.input_coef[touched]):
-        current = firms.input_coef.copy()
-        current[touched] = recipe_now
-        layer.staged_recipe, firms.input_coef = firms.input_coef, current
+    digital.recipes_changed(layer.digital, plan, model.links, np.union1d(ramping, done))
+    if not np.array_equal(firms.input_coef[touched], plan.input_coef[touched]):
+        layer.staged_recipe = plan.input_coef
     return done, view
 
 
 def _link_coef(layer: BehaviourLayer) -> np.ndarray:
     """The buyer's input coefficient on each link (the digital layer keeps it current)."""
-    links = layer.model.links
+    links = layer.world.links
     cached = layer.digital.link_coef
     if len(cached) != links.n:
-        layer.digital.link_coef = link_coefficients(layer.model.firms, links)
+        layer.digital.link_coef = link_coefficients(layer.world.firms, links)
     return layer.digital.link_coef
 
 
 def _preference(layer: BehaviourLayer) -> np.ndarray:
     """A buyer's preference ``u`` for each link's supplier: trust, ESG rating and quality."""
-    cfg, on, links = layer.cfg, layer.on, layer.model.links
+    cfg, on, links = layer.cfg, layer.on, layer.world.links
     preference = np.zeros(links.n)
     if on["trust"]:
         preference += cfg.trust.share_weight * np.log(at_least(layer.trust.trust, 0.01))

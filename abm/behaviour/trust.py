@@ -37,7 +37,7 @@ import numpy as np
 
 from abm.behaviour.common import EPS, clip, divide_where, plan_volume
 from abm.config.schema import TrustConfig
-from abm.state import ROUTE_SEA, FirmState, LinkState
+from abm.core.state import ROUTE_SEA, FirmState, LinkState
 
 NEUTRAL_TRUST = 0.5  # trust assumed everywhere when the mechanism is switched off
 MEMORY_FLOOR = 0.05  # a remembered disruption below this is forgotten

@@ -9,8 +9,8 @@ firm
 1. adds the first input product it does not yet use. It draws up to ``max_new_suppliers``
    suppliers of it from the supplier market (same screening as a replacement search) until
    their spare capacity covers its need, with order shares proportional to spare capacity,
-   and appends them as new links (``EcosystemModel.append_links`` grows the link arrays and
-   the logistics pipeline together);
+   and appends them as new links (``World.add_links`` grows the link arrays and the
+   logistics pipeline together);
 2. places a stocking order on them for the first step of the new recipe (lead time, this
    tick's use and the safety stock), booked in ``on_order`` so the order-up-to bookkeeping
    stays consistent;
@@ -30,18 +30,15 @@ the ratio of the segments' markups. Firms already using every input also switch 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from abm.behaviour.common import plan_volume
 from abm.behaviour.linkindex import rows_of_buyers
 from abm.config.schema import UpgradingConfig
-from abm.market.ordering import REVIEW_TICKS
-from abm.state import FirmState, LinkState, route_of
-
-if TYPE_CHECKING:
-    from abm.model import EcosystemModel
+from abm.core.process import World
+from abm.core.rules import REVIEW_TICKS
+from abm.core.state import FirmState, LinkState
 
 NOT_PENDING = -1
 STOCKED_SHARE = 0.8  # share of the target stock that lets production switch
@@ -68,13 +65,13 @@ def markup(share: float) -> float:
     return share / (1.0 - share)
 
 
-def begin(model: EcosystemModel, state: UpgradeState, firms_up: np.ndarray, tick: int,
+def begin(model: World, state: UpgradeState, firms_up: np.ndarray, tick: int,
           cfg: UpgradingConfig, rng: np.random.Generator, live: np.ndarray | None = None
           ) -> tuple[np.ndarray, np.ndarray]:
     """Start upgrades: add an input slot with new suppliers, or switch at once.
 
     Args:
-        model: the model (firms, links, supplier market, pipeline).
+        model: the world (firms, links, supplier market, a way to add links).
         state: upgrading state.
         firms_up: indices of firms that decided to upgrade.
         tick: current tick.
@@ -98,9 +95,8 @@ def begin(model: EcosystemModel, state: UpgradeState, firms_up: np.ndarray, tick
     buyer, slot, supplier, share = _new_suppliers(model, buyers, slots, cfg, rng)
     if not len(buyer):
         return at_once, buyer
-    route = route_of(firms.region[buyer], firms.region[supplier], model.supplier_market.overseas)
-    lead = model.lead_by_route[route]
-    new_rows = model.append_links(buyer, supplier, slot, share, route, lead, tick)
+    new_rows = model.add_links(buyer, supplier, slot, share, tick)
+    lead = links.lead_time[new_rows]
     started = np.unique(buyer)
     slot_of = np.full(firms.n, NOT_PENDING)
     slot_of[buyers] = slots
@@ -122,7 +118,7 @@ def begin(model: EcosystemModel, state: UpgradeState, firms_up: np.ndarray, tick
     return at_once, started
 
 
-def _new_suppliers(model: EcosystemModel, buyers: np.ndarray, slots: np.ndarray,
+def _new_suppliers(model: World, buyers: np.ndarray, slots: np.ndarray,
                    cfg: UpgradingConfig, rng: np.random.Generator
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Suppliers of each buyer's new input until their spare capacity covers its need.
@@ -136,8 +132,7 @@ def _new_suppliers(model: EcosystemModel, buyers: np.ndarray, slots: np.ndarray,
     need = firms.forecast[buyers]
     k = cfg.max_new_suppliers
     # One batched draw of k candidates per buyer (the market loops over product groups once).
-    drawn = model.supplier_market.draw(firms, np.repeat(buyers, k), np.repeat(slots, k),
-                                       model.config.sourcing.min_availability, rng)
+    drawn = model.draw_suppliers(np.repeat(buyers, k), np.repeat(slots, k), rng)
     drawn = drawn.reshape(len(buyers), k)
     picks = np.full((len(buyers), k), -1)
     covered = np.zeros(len(buyers))

@@ -9,6 +9,7 @@ Each field's comment gives its meaning; ``docs/ODD.md`` gives its source.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -125,10 +126,10 @@ class ScenarioConfig:
 
 @dataclass
 class PolicyConfig:
-    """Industrial policy regime (spec §4); only the baseline exists so far."""
+    """Industrial policy (spec §4): a set of instruments under one yearly budget."""
 
-    name: str = "baseline"
-    budget_per_year: float = 0.0  # regulator budget, currency units per 52 ticks
+    budget_per_year: float = 0.0  # regulator budget, currency units per model year
+    instruments: dict[str, Any] = field(default_factory=dict)  # name -> its parameters
 
 
 @dataclass

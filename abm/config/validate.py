@@ -14,20 +14,9 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from abm.config.schema import ShockConfig, SimulationConfig
-from abm.policies import POLICIES
+from abm.core.errors import ConfigError
+from abm.core.registry import SHOCK_KINDS
 
-
-class ConfigError(ValueError):
-    """A configuration value or input file that the model cannot use."""
-
-
-SHOCK_KINDS = (
-    "regional_disaster",
-    "logistics_chokepoint",
-    "key_input_embargo",
-    "export_demand_drop",
-    "pandemic",
-)
 RECOVERY_PROFILES = ("step", "linear", "exponential")
 
 # key -> (low, high) inclusive; None = unbounded on that side.
@@ -152,7 +141,6 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "network.source": ("generated", "file"),
     "market.rationing": ("proportional", "priority"),
     "platforms.mode": ("marketplace", "full_managed"),
-    "policy.name": tuple(POLICIES),
 }
 _SHOCK_RANGES: dict[str, tuple[float | None, float | None]] = {
     "onset": (0, None),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from abm.config.schema import FinanceConfig
-from abm.state import FirmState, LinkState
+from abm.core.state import FirmState, LinkState
 
 
 @dataclass

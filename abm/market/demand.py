@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import MarketConfig
-from abm.state import FirmState
+from abm.core.state import FirmState
 
 
 def draw_final_demand(firms: FirmState, base: np.ndarray, cfg: MarketConfig,

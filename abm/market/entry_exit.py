@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import FinanceConfig, MarketConfig
+from abm.core.state import FirmState, LinkState
 from abm.market.accounts import stock_value
 from abm.market.sourcing import SupplierMarket, cancel_backlog
 from abm.network.spec import normalise_shares
-from abm.state import FirmState, LinkState
 
 GRACE_TICKS = 26  # an entrant has half a year to win customers before idleness counts
 IDLE_SHARE = 0.05  # long-run demand below this share of normal output means "no customers"

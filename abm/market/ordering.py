@@ -18,12 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import MarketConfig
-from abm.network.spec import ASSEMBLY_TIER
-from abm.state import FirmState, LinkState
+from abm.core.rules import REVIEW_TICKS, demand_seen
+from abm.core.state import FirmState, LinkState
 
-# Ticks covered besides lead time and safety stock: this tick's use, which happens after
-# ordering (spec §3: ordering precedes production).
-REVIEW_TICKS = 1.0
 MIN_FILL_WEIGHT = 0.05
 
 
@@ -39,7 +36,7 @@ def update_forecasts(firms: FirmState, cfg: MarketConfig, signal: np.ndarray | N
             incoming orders upstream.
     """
     if signal is None:
-        signal = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand, firms.orders_received)
+        signal = demand_seen(firms)
     firms.forecast += cfg.forecast_smoothing * (signal - firms.forecast)
 
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from abm.config.schema import MarketConfig
-from abm.network.spec import ASSEMBLY_TIER
-from abm.state import FirmState, LinkState
+from abm.core.state import ASSEMBLY_TIER, FirmState, LinkState
 
 # Capacity of a firm that has shrunk can regrow from at least this share of its normal output.
 MIN_GROWTH_BASE = 0.1

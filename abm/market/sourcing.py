@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import NetworkConfig, SourcingConfig
+from abm.core.state import NOT_SEARCHING, FirmState, LinkState, route_of
 from abm.network.generator import draw_suppliers
-from abm.state import NOT_SEARCHING, FirmState, LinkState, route_of
 
 
 class SupplierMarket:

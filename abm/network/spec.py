@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-TIER_NAMES = ("raw_material", "component", "module", "assembly")
-N_TIERS = len(TIER_NAMES)
-ASSEMBLY_TIER = N_TIERS - 1
+from abm.core.state import ASSEMBLY_TIER, N_TIERS, TIER_NAMES
+
+__all__ = ["ASSEMBLY_TIER", "N_TIERS", "SEGMENTS", "TIER_NAMES", "NetworkSpec"]
+
 SEGMENTS = ("labour", "technology")
 
 

@@ -8,13 +8,8 @@ products and a share of in-scope firms) and a recovery profile after the duratio
 * ``exponential``: the loss decays with time constant ``recovery.ticks / 3`` (95% recovered
   after ``recovery.ticks``).
 
-Kinds: ``regional_disaster`` (in-scope firms lose capacity), ``logistics_chokepoint`` (sea
-routes, including export deliveries, take ``extra_lead_time`` ticks longer), ``key_input_embargo``
-(shipments from in-scope suppliers to buyers outside the scope's regions are blocked),
-``export_demand_drop`` (export final demand falls) and ``pandemic`` (random firm outages:
-at any time about ``scope.share`` of in-scope firms are out, each outage lasting
-``outage_ticks`` on average). Several shocks compose: capacity and flow multipliers multiply,
-extra lead times add.
+What each kind does is registered in :mod:`abm.shocks.kinds`. Several shocks compose:
+capacity and flow multipliers multiply, extra lead times add.
 """
 
 from __future__ import annotations
@@ -24,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from abm.config.schema import ScenarioConfig, ShockConfig
-from abm.state import ROUTE_SEA, FirmState, LinkState
+from abm.core.registry import SHOCK_KINDS
+from abm.core.state import ROUTE_SEA, FirmState, LinkState
 
 
 @dataclass
@@ -86,7 +82,7 @@ class ShockSchedule:
             mask = (_in_scope(firms.region, scope.regions) & _in_scope(firms.tier, scope.tiers)
                     & _in_scope(firms.chain, scope.chains)
                     & _in_scope(firms.product, scope.products))
-            if shock.kind != "pandemic" and scope.share < 1.0:
+            if SHOCK_KINDS[shock.kind].samples_share and scope.share < 1.0:
                 mask &= self.rng.random(firms.n) < scope.share
             self.shocks[name] = shock
             self._hit[name] = mask
@@ -104,8 +100,7 @@ class ShockSchedule:
 
     def max_extra_lead(self) -> int:
         """Largest extra lead time all chokepoints together can add."""
-        return sum(s.extra_lead_time for s in self.shocks.values()
-                   if s.kind == "logistics_chokepoint")
+        return sum(SHOCK_KINDS[s.kind].max_extra_lead(s) for s in self.shocks.values())
 
     def apply(self, tick: int, firms: FirmState, links: LinkState) -> ShockEffects:
         """Set this tick's availability of firms and links and return scenario-wide effects."""
@@ -113,33 +108,9 @@ class ShockSchedule:
         links.flow_availability[:] = 1.0
         effects = ShockEffects()
         for name, shock in self.shocks.items():
-            level = strength(shock, tick)
-            loss = shock.magnitude * level
-            hit = self._hit[name]
-            if shock.kind == "regional_disaster" and loss > 0:
-                firms.availability[hit] *= 1.0 - loss
-            elif shock.kind == "pandemic":
-                self._step_outages(name, shock, level > 0)
-                firms.availability[self._out[name]] *= 1.0 - loss
-            elif shock.kind == "logistics_chokepoint":
-                effects.extra_sea_lead += round(shock.extra_lead_time * level)
-            elif shock.kind == "key_input_embargo" and loss > 0:
-                blocked = hit[links.supplier]
-                if shock.scope.regions:
-                    blocked &= ~np.isin(firms.region[links.buyer], shock.scope.regions)
-                links.flow_availability[blocked] *= 1.0 - loss
-            elif shock.kind == "export_demand_drop":
-                effects.export_demand *= 1.0 - loss
+            SHOCK_KINDS[shock.kind].apply(shock, strength(shock, tick), self._hit[name],
+                                          self._out[name], firms, links, effects, self.rng)
         return effects
-
-    def _step_outages(self, name: str, shock: ShockConfig, active: bool) -> None:
-        """Two-state outage process whose stationary out-share is ``scope.share``."""
-        out = self._out[name]
-        end_prob = 1.0 / shock.outage_ticks
-        share = min(shock.scope.share, 0.99)
-        start_prob = min(1.0, share * end_prob / (1.0 - share)) if active else 0.0
-        draws = self.rng.random(len(out))
-        out[:] = np.where(out, draws >= end_prob, (draws < start_prob) & self._hit[name])
 
 
 def sea_lead(links: LinkState, extra: int) -> np.ndarray:

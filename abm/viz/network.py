@@ -16,9 +16,9 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_hex, to_rgba_array
 
+from abm.core.state import ROUTE_SEA
 from abm.model import EcosystemModel
 from abm.network.spec import N_TIERS
-from abm.state import ROUTE_SEA
 from abm.viz.attributes import available, firm_values
 from abm.viz.shocks import shock_phase
 
