@@ -1,4 +1,4 @@
-"""Configuration schema, validation and composition."""
+"""Configuration: the declared schema, its validation, composition and generated docs."""
 
 from abm.config.schema import SimulationConfig
 from abm.config.validate import ConfigError, validate_config

@@ -1,156 +1,34 @@
 """Turn a composed config into a checked :class:`SimulationConfig`, or explain what is wrong.
 
-Every error names the full key, the value given and what is allowed, in one paragraph, so that
-a user running a sweep can fix the override without reading code.
+Field checks are generated from the schema's declarations (:mod:`abm.config.fields`): every
+number must be finite (NaN and infinity are refused everywhere) and within its range, every
+choice one of its choices, every list of its length. Rules that relate several keys are
+written out in :func:`_check_consistency`. Shock kinds and policy instruments are whatever
+is registered (``abm.core.registry``). Every error names the full key, the value given and
+what is allowed, in one paragraph, so that a user running a sweep can fix the override
+without reading code.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import math
 from dataclasses import fields, is_dataclass
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from abm.config.fields import Spec, spec_of, walk
 from abm.config.schema import ShockConfig, SimulationConfig
 from abm.core.errors import ConfigError
-from abm.core.registry import SHOCK_KINDS
+from abm.core.registry import INSTRUMENTS, SHOCK_KINDS, load_plugins
+from abm.core.rules import max_chain_leaders
 
-RECOVERY_PROFILES = ("step", "linear", "exponential")
+__all__ = ["ConfigError", "schema_keys", "suggest_key", "validate_config", "validate_shock"]
 
-# key -> (low, high) inclusive; None = unbounded on that side.
-_RANGES: dict[str, tuple[float | None, float | None]] = {
-    "ticks": (1, 100_000),
-    "network.n_firms": (20, 5_000_000),
-    "network.n_chains": (1, 100),
-    "network.n_products": (1, 8),
-    "network.n_regions": (1, 1000),
-    "network.chain_leaders_per_chain": (0, 1000),
-    "network.chain_leader_size": (1.0, 1000.0),
-    "network.suppliers_per_input": (1, 20),
-    "network.concentration": (0.0, 10.0),
-    "network.size_dispersion": (0.0, 5.0),
-    "network.regional_bias": (0.0, 1000.0),
-    "network.tech_share": (0.0, 1.0),
-    "network.inputs_labour": (1, 8),
-    "network.inputs_technology": (1, 8),
-    "market.final_demand_per_assembler": (1e-9, None),
-    "market.export_share": (0.0, 1.0),
-    "market.demand_noise_common": (0.0, 1.0),
-    "market.demand_noise_idiosyncratic": (0.0, 1.0),
-    "market.forecast_smoothing": (0.0, 1.0),
-    "market.forecast_noise": (0.0, 1.0),
-    "market.inventory_adjustment": (0.01, 1.0),
-    "market.safety_stock_weeks": (0.0, 52.0),
-    "market.finished_goods_weeks": (0.0, 52.0),
-    "market.capacity_slack": (0.0, 10.0),
-    "market.capacity_adjustment": (0.0, 1.0),
-    "market.lead_time_local": (1, 52),
-    "market.lead_time_domestic": (1, 52),
-    "market.lead_time_sea": (1, 52),
-    "market.lead_time_market": (1, 52),
-    "finance.value_added_share_labour": (0.01, 0.95),
-    "finance.value_added_share_technology": (0.01, 0.95),
-    "finance.labour_cost_share": (0.0, 1.0),
-    "finance.fixed_cost_share": (0.0, 1.0),
-    "finance.holding_cost_rate": (0.0, 1.0),
-    "finance.initial_cash_weeks": (0.0, None),
-    "finance.credit_line_weeks": (0.0, None),
-    "finance.interest_rate": (0.0, 1.0),
-    "finance.payout_rate": (0.0, 1.0),
-    "finance.entry_rate": (0.0, 1.0),
-    "sourcing.search_ticks": (1, 520),
-    "sourcing.switch_threshold": (0.0, 1.0),
-    "sourcing.fill_memory": (1e-9, 1.0),
-    "sourcing.min_availability": (0.0, 1.0),
-    "policy.budget_per_year": (0.0, None),
-    "platforms.n_platforms": (0, 100),
-    "platforms.membership_rate": (0.0, 1.0),
-    "platforms.commission_rate": (0.0, 1.0),
-    "metrics.warmup": (0, None),
-    "metrics.baseline_window": (1, None),
-    "metrics.recovery_level": (0.0, 1.0),
-    "metrics.late_window": (1, None),
-}
-# Firm behaviour (docs/odd_firm_behaviour.md): rates and shares in [0, 1], weights >= 0.
-_UNIT = (0.0, 1.0)
-_POSITIVE = (0.0, None)
-_RANGES.update({
-    "behaviour.period": (1, 52),
-    "behaviour.review_periods": (1, 52),
-    **{f"behaviour.esg.{k}": _UNIT for k in (
-        "initial_mean", "initial_greenwash_share", "initial_improve_share", "initial_gap",
-        "greenwash_cost_share", "decay", "gap_decay", "gap_tolerance", "audit_rate",
-        "platform_audit_rate", "detection_probability", "unverified_weight",
-        "reputation_learning", "reputation_penalty", "trust_penalty", "leader_bonus",
-        "leader_requirement", "sme_requirement", "revision_rate", "mutation_rate")},
-    **{f"behaviour.esg.{k}": _POSITIVE for k in (
-        "improve_efficiency", "greenwash_efficiency", "fine_weeks", "end_market_sensitivity",
-        "large_buyer_sensitivity", "preference_weight", "unverified_noise")},
-    "behaviour.esg.initial_sd": (0.0, 0.45),
-    "behaviour.esg.component_sd": (0.0, 0.45),
-    "behaviour.esg.verified_ticks": (1, None),
-    "behaviour.esg.imitation_temperature": (1e-9, None),
-    "behaviour.esg.valuation_periods": (0.0, 520.0),
-    **{f"behaviour.trust.{k}": _UNIT for k in (
-        "gain", "loss", "prior_base", "prior_rating_weight", "prior_reputation_weight",
-        "initial_tenure", "forgiveness", "shock_memory", "priority_threshold",
-        "distrust_threshold",
-        "share_adjustment")},
-    **{f"behaviour.trust.{k}": _POSITIVE for k in (
-        "switch_sensitivity", "share_weight", "quality_weight")},
-    **{f"behaviour.finance.{k}": _POSITIVE for k in (
-        "rating_credit_weight", "size_credit_weight", "rating_spread", "size_spread",
-        "trade_credit_weeks")},
-    **{f"behaviour.finance.{k}": _UNIT for k in (
-        "trade_credit_trust", "leader_rate_factor", "investment_credit_use")},
-    **{f"behaviour.innovation.{k}": _POSITIVE for k in (
-        "initial_dispersion", "technology_premium", "success_scale", "step", "absorptive_half",
-        "joint_step", "cost_elasticity", "value_elasticity")},
-    **{f"behaviour.innovation.{k}": _UNIT for k in (
-        "knowledge_depreciation", "spillover_rate", "joint_rate", "joint_trust")},
-    **{f"behaviour.digital.{k}": _UNIT for k in (
-        "initial_mean", "leader_level", "platform_boost", "adoption_threshold", "depreciation",
-        "legacy_forecast_noise", "information_delay", "visibility", "search_speedup",
-        "platform_search_factor", "early_warning")},
-    "behaviour.digital.initial_sd": (0.0, 0.45),
-    "behaviour.digital.initial_shift_sd": (-5.0, 5.0),
-    "behaviour.digital.efficiency": _POSITIVE,
-    "behaviour.digital.lag_periods": (0, 52),
-    "behaviour.upgrading.threshold": (1e-9, None),
-    "behaviour.upgrading.cost_weeks": _POSITIVE,
-    "behaviour.upgrading.max_wait": (0, 520),
-    "behaviour.upgrading.ramp_periods": (1, 52),
-    "behaviour.upgrading.max_new_suppliers": (1, 20),
-    **{f"behaviour.investment.{k}": _UNIT for k in (
-        "budget_share", "max_intensity", "buffer_adjustment")},
-    **{f"behaviour.investment.{k}": _POSITIVE for k in (
-        "profit_weight", "leader_weight", "disruption_weight", "requirement_weight",
-        "maturity_weight", "max_buffer_weeks")},
-    **{f"behaviour.investment.{k}": (-20.0, 20.0) for k in (
-        "rd_base", "digital_base", "esg_base", "buffer_base")},
-})
-# List-valued behaviour keys: (expected length, low, high) of every entry.
-_LISTS: dict[str, tuple[int, float, float | None]] = {
-    "behaviour.esg.weights": (3, 0.0, 1.0),
-    "behaviour.esg.emission_tier_factor": (4, 0.0, None),
-    "behaviour.esg.emission_route_factor": (3, 0.0, None),
-}
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "network.source": ("generated", "file"),
-    "market.rationing": ("proportional", "priority"),
-    "platforms.mode": ("marketplace", "full_managed"),
-}
-_SHOCK_RANGES: dict[str, tuple[float | None, float | None]] = {
-    "onset": (0, None),
-    "duration": (1, None),
-    "magnitude": (0.0, 1.0),
-    "extra_lead_time": (0, 52),
-    "outage_ticks": (1, 520),
-    "scope.share": (0.0, 1.0),
-    "recovery.ticks": (1, 520),
-}
+TIER_SHARE_TOLERANCE = 0.01  # network.tier_shares must sum to 1 within this
 
 
 def _fail(key: str, value: Any, allowed: str, hint: str = "") -> ConfigError:
@@ -161,21 +39,44 @@ def _fail(key: str, value: Any, allowed: str, hint: str = "") -> ConfigError:
     )
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _within(value: float, spec: Spec) -> bool:
+    return (math.isfinite(value) and (spec.low is None or value >= spec.low)
+            and (spec.high is None or value <= spec.high))
+
+
+def check_field(key: str, value: Any, spec: Spec) -> None:
+    """Check one value against its declaration.
+
+    Raises:
+        ConfigError: naming the key and what is allowed.
+    """
+    if spec.choices:
+        if value not in spec.choices:
+            raise _fail(key, value, spec.allowed())
+    elif isinstance(value, list | tuple):
+        if (spec.length is not None and len(value) != spec.length) or not all(
+                _is_number(v) and _within(v, spec) for v in value):
+            raise _fail(key, list(value), spec.allowed())
+    elif _is_number(value) and not _within(value, spec):
+        raise _fail(key, value, spec.allowed())
+
+
+def check_tree(obj: Any, prefix: str = "") -> None:
+    """Check every declared field of a dataclass tree (``prefix`` + dotted key)."""
+    for key, f, _ in walk(type(obj)):
+        spec = spec_of(f)
+        if spec is not None:
+            check_field(prefix + key, _get(obj, key), spec)
+
+
 def _get(obj: Any, dotted: str) -> Any:
     for part in dotted.split("."):
         obj = getattr(obj, part)
     return obj
-
-
-def _check_range(key: str, value: float, bounds: tuple[float | None, float | None]) -> None:
-    low, high = bounds
-    if (low is not None and value < low) or (high is not None and value > high):
-        allowed = (
-            f"between {low} and {high}"
-            if low is not None and high is not None
-            else (f"at least {low}" if low is not None else f"at most {high}")
-        )
-        raise _fail(key, value, allowed)
 
 
 def schema_keys(cls: type = SimulationConfig, prefix: str = "") -> list[str]:
@@ -210,26 +111,101 @@ def suggest_key(key: str) -> str:
     )
 
 
-def validate_shock(name: str, shock: ShockConfig, n_regions: int) -> None:
-    """Check one shock's kind, ranges and scope."""
+def validate_shock(name: str, shock: ShockConfig, conf: SimulationConfig) -> None:
+    """Check one shock's kind, ranges, scope and timing against the rest of the config."""
+    load_plugins()
     prefix = f"scenario.shocks.{name}"
     if shock.kind not in SHOCK_KINDS:
         raise _fail(f"{prefix}.kind", shock.kind, "one of " + ", ".join(SHOCK_KINDS))
-    if shock.recovery.profile not in RECOVERY_PROFILES:
-        raise _fail(
-            f"{prefix}.recovery.profile", shock.recovery.profile,
-            "one of " + ", ".join(RECOVERY_PROFILES),
-        )
-    for key, bounds in _SHOCK_RANGES.items():
-        _check_range(f"{prefix}.{key}", _get(shock, key), bounds)
-    for region in shock.scope.regions:
-        if not 0 <= region < n_regions:
-            raise _fail(f"{prefix}.scope.regions", shock.scope.regions,
-                        f"region ids between 0 and network.n_regions-1 = {n_regions - 1}")
-    for tier in shock.scope.tiers:
-        if not 0 <= tier <= 3:
-            raise _fail(f"{prefix}.scope.tiers", shock.scope.tiers,
-                        "tier ids 0 (raw) to 3 (assembly)")
+    check_tree(shock, prefix + ".")
+    if shock.onset >= conf.ticks:
+        raise _fail(f"{prefix}.onset", shock.onset,
+                    f"a tick before the horizon ticks={conf.ticks} (at most {conf.ticks - 1})",
+                    "A shock that starts after the run ends would be reported as no damage.")
+    net = conf.network
+    for part, top, what in (("regions", net.n_regions, "network.n_regions"),
+                            ("chains", net.n_chains, "network.n_chains"),
+                            ("products", net.n_products, "network.n_products")):
+        ids = getattr(shock.scope, part)
+        if any(not 0 <= i < top for i in ids):
+            raise _fail(f"{prefix}.scope.{part}", ids,
+                        f"ids between 0 and {what}-1 = {top - 1} ([] means all)",
+                        "An id outside the network would make a shock that hits nothing.")
+
+
+def _instrument_params(name: str, given: Any) -> Any:
+    """A policy instrument's parameters as its ``Params`` object, checked."""
+    key = f"policy.instruments.{name}"
+    if name not in INSTRUMENTS:
+        raise _fail(key, name, "a registered policy instrument: one of "
+                    + (", ".join(INSTRUMENTS) or "(none registered yet)"),
+                    "policy=baseline is the empty set; see docs/policy_instruments.md.")
+    params_type = INSTRUMENTS[name].params_type
+    if isinstance(given, params_type):
+        params = given
+    else:
+        try:
+            merged = OmegaConf.merge(OmegaConf.structured(params_type), given or {})
+            params = OmegaConf.to_object(merged)
+        except OmegaConfBaseException as exc:
+            bad = getattr(exc, "full_key", None) or "?"
+            allowed = ", ".join(f.name for f in fields(params_type)) or "(no parameters)"
+            raise ConfigError(
+                f"Invalid configuration: `{key}.{bad}` is not a parameter of this instrument "
+                f"or has the wrong type ({str(exc).splitlines()[0]}). Its parameters are: "
+                f"{allowed}.") from None
+    check_tree(params, key + ".")
+    return params
+
+
+def _check_consistency(conf: SimulationConfig) -> None:
+    """Rules that relate several keys."""
+    net = conf.network
+    shares = net.tier_shares
+    if any(s <= 0 for s in shares) or abs(sum(shares) - 1.0) > TIER_SHARE_TOLERANCE:
+        raise _fail("network.tier_shares", shares,
+                    f"four positive shares (raw, components, modules, assembly) that sum to 1 "
+                    f"(within {TIER_SHARE_TOLERANCE})")
+    for key in ("inputs_labour", "inputs_technology"):
+        if getattr(net, key) > net.n_products:
+            raise _fail(f"network.{key}", getattr(net, key),
+                        f"at most network.n_products = {net.n_products}")
+    if any(not 0 <= r < net.n_regions for r in net.overseas_regions):
+        raise _fail("network.overseas_regions", net.overseas_regions,
+                    f"region ids between 0 and {net.n_regions - 1}")
+    if net.source == "file":
+        for key, what in (("firms_path", "firms"), ("links_path", "links")):
+            if not getattr(net, key):
+                raise _fail(f"network.{key}", getattr(net, key),
+                            f"a path to a CSV or Parquet table of {what} when "
+                            "network.source=file")
+    else:
+        for key in ("firms_path", "links_path"):
+            if getattr(net, key):
+                raise _fail(f"network.{key}", getattr(net, key),
+                            "null (empty) when network.source=generated",
+                            "To use your own tables, also set network=file (or "
+                            "network.source=file).")
+        min_firms = net.n_chains * 4 * net.n_products
+        if net.n_firms < min_firms:
+            raise _fail("network.n_firms", net.n_firms,
+                        f"at least n_chains*4*n_products = {min_firms} so every tier has "
+                        "every product")
+        most = max_chain_leaders(net.n_firms, net.n_chains, shares, net.n_products)
+        if net.chain_leaders_per_chain > most:
+            raise _fail("network.chain_leaders_per_chain", net.chain_leaders_per_chain,
+                        f"at most {most}: all but one of the assemblers of the smallest chain "
+                        f"({net.n_firms} firms in {net.n_chains} chains, tier_shares {shares})")
+    metrics = conf.metrics
+    if metrics.warmup >= conf.ticks:
+        raise _fail("metrics.warmup", metrics.warmup,
+                    f"shorter than the run, ticks={conf.ticks} (at most {conf.ticks - 1})")
+    if metrics.late_window > conf.ticks:
+        raise _fail("metrics.late_window", metrics.late_window,
+                    f"at most the run's length, ticks={conf.ticks}")
+    if sum(conf.behaviour.esg.weights) <= 0:
+        raise _fail("behaviour.esg.weights", conf.behaviour.esg.weights,
+                    "three weights (E, S, G) with a positive sum")
 
 
 def validate_config(cfg: DictConfig | SimulationConfig) -> SimulationConfig:
@@ -239,11 +215,12 @@ def validate_config(cfg: DictConfig | SimulationConfig) -> SimulationConfig:
         cfg: a Hydra/OmegaConf config (possibly with a ``hydra`` node) or a schema object.
 
     Returns:
-        The validated configuration object.
+        The validated configuration object (policy instruments' parameters as objects).
 
     Raises:
         ConfigError: with a one-paragraph explanation naming the key and the allowed values.
     """
+    load_plugins()
     if isinstance(cfg, DictConfig):
         try:
             merged = OmegaConf.merge(OmegaConf.structured(SimulationConfig), _strip_hydra(cfg))
@@ -258,45 +235,14 @@ def validate_config(cfg: DictConfig | SimulationConfig) -> SimulationConfig:
             ) from None
     else:
         conf = cfg
-    for key, bounds in _RANGES.items():
-        _check_range(key, _get(conf, key), bounds)
-    for key, choices in _CHOICES.items():
-        if _get(conf, key) not in choices:
-            raise _fail(key, _get(conf, key), "one of " + ", ".join(choices))
-    net = conf.network
-    shares = net.tier_shares
-    if len(shares) != 4 or any(s <= 0 for s in shares):
-        raise _fail("network.tier_shares", shares, "four positive numbers (raw, components, "
-                    "modules, assembly)")
-    for key in ("inputs_labour", "inputs_technology"):
-        if getattr(net, key) > net.n_products:
-            raise _fail(f"network.{key}", getattr(net, key),
-                        f"at most network.n_products = {net.n_products}")
-    if any(not 0 <= r < net.n_regions for r in net.overseas_regions):
-        raise _fail("network.overseas_regions", net.overseas_regions,
-                    f"region ids between 0 and {net.n_regions - 1}")
-    if net.source == "file" and not net.firms_path:
-        raise _fail("network.firms_path", net.firms_path,
-                    "a path to a CSV or Parquet table of firms when network.source=file")
-    if net.source == "file" and not net.links_path:
-        raise _fail("network.links_path", net.links_path,
-                    "a path to a CSV or Parquet table of links when network.source=file")
-    min_firms = net.n_chains * 4 * net.n_products
-    if net.source == "generated" and net.n_firms < min_firms:
-        raise _fail("network.n_firms", net.n_firms,
-                    f"at least n_chains*4*n_products = {min_firms} so every tier has every product")
-    for key, (length, low, high) in _LISTS.items():
-        values = _get(conf, key)
-        if len(values) != length or any(v < low or (high is not None and v > high)
-                                         for v in values):
-            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise _fail(key, values, f"a list of {length} numbers, each {bound}")
-    if sum(conf.behaviour.esg.weights) <= 0:
-        raise _fail("behaviour.esg.weights", conf.behaviour.esg.weights,
-                    "three weights (E, S, G) with a positive sum")
+    check_tree(conf)
+    _check_consistency(conf)
     for name, shock in conf.scenario.shocks.items():
-        validate_shock(name, shock, net.n_regions)
-    return conf
+        validate_shock(name, shock, conf)
+    instruments = {name: _instrument_params(name, given)
+                   for name, given in conf.policy.instruments.items()}
+    return dataclasses.replace(conf, policy=dataclasses.replace(conf.policy,
+                                                                instruments=instruments))
 
 
 def _strip_hydra(cfg: DictConfig) -> DictConfig:

@@ -1,5 +1,6 @@
 """Rules about the state that several modules need, written once.
 
+* :func:`tier_counts` - firms per tier of a generated chain;
 * :func:`live_links` - a link carries trade when it is active and both ends are in the market;
 * :func:`demand_seen` - the demand a firm's forecast follows without firm behaviour;
 * :func:`overseas_mask` and :func:`lead_by_route` - which regions are overseas and the
@@ -18,6 +19,22 @@ from abm.core.state import ASSEMBLY_TIER, FirmState, LinkState
 # Ticks an order covers besides lead time and safety stock: this tick's use, which happens
 # after ordering (spec §3: ordering precedes production).
 REVIEW_TICKS = 1.0
+
+
+def tier_counts(n_chain_firms: int, shares: Sequence[float], n_products: int) -> np.ndarray:
+    """Firms per tier of a generated chain: shares of ``n_chain_firms``, at least one firm
+    per product in every tier, the rest at assembly."""
+    weights = np.asarray(shares, dtype=float) / np.sum(shares)
+    counts = np.maximum(np.floor(weights * n_chain_firms).astype(int), n_products)
+    counts[ASSEMBLY_TIER] += n_chain_firms - counts.sum()
+    return np.maximum(counts, n_products)
+
+
+def max_chain_leaders(n_firms: int, n_chains: int, shares: Sequence[float], n_products: int
+                      ) -> int:
+    """Most chain leaders every generated chain can have: all its assemblers but one."""
+    smallest = n_firms // n_chains
+    return int(tier_counts(smallest, shares, n_products)[ASSEMBLY_TIER]) - 1
 
 
 def live_links(firms: FirmState, links: LinkState) -> np.ndarray:

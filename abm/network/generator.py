@@ -14,18 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import NetworkConfig
+from abm.core.rules import tier_counts
 from abm.network.spec import ASSEMBLY_TIER, N_TIERS, NetworkSpec, normalise_shares
 
 # Rounds of redrawing repeated suppliers; with k << candidates a few rounds suffice, and a
 # repeat left after all rounds is dropped as a duplicate link (that buyer keeps fewer suppliers).
 _MAX_REDRAWS = 100
-
-
-def _tier_counts(n_chain_firms: int, shares: list[float], n_products: int) -> np.ndarray:
-    weights = np.asarray(shares, dtype=float) / np.sum(shares)
-    counts = np.maximum(np.floor(weights * n_chain_firms).astype(int), n_products)
-    counts[ASSEMBLY_TIER] += n_chain_firms - counts.sum()
-    return np.maximum(counts, n_products)
 
 
 def draw_suppliers(
@@ -88,7 +82,7 @@ def generate_network(cfg: NetworkConfig, rng: np.random.Generator) -> NetworkSpe
     per_chain[: cfg.n_firms % cfg.n_chains] += 1
     chain_l, tier_l, product_l = [], [], []
     for c, n_chain_firms in enumerate(per_chain):
-        for t, count in enumerate(_tier_counts(int(n_chain_firms), cfg.tier_shares,
+        for t, count in enumerate(tier_counts(int(n_chain_firms), cfg.tier_shares,
                                                cfg.n_products)):
             chain_l.append(np.full(count, c))
             tier_l.append(np.full(count, t))
