@@ -102,10 +102,10 @@ def test_spending_never_exceeds_the_yearly_budget() -> None:
 
 def test_unknown_instrument_and_bad_parameters_are_refused() -> None:
     config = compose_config(BASE)
-    with pytest.raises(ConfigError, match="policy.instruments.lottery"):
+    with pytest.raises(ConfigError, match=r"policy\.instruments\.lottery"):
         validate_config(replace(config, policy=replace(config.policy,
                                                         instruments={"lottery": {}})))
-    with pytest.raises(ConfigError, match="per_firm.*finite"):
+    with pytest.raises(ConfigError, match=r"per_firm.*finite"):
         validate_config(replace(config, policy=replace(
             config.policy, instruments={"cash_grant": {"per_firm": float("nan")}})))
 
