@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from abm.config.validate import ConfigError
+from abm.core.errors import ConfigError
 from abm.network.spec import ASSEMBLY_TIER, N_TIERS, SEGMENTS, NetworkSpec, normalise_shares
 
 FIRM_COLUMNS = ("firm_id", "chain", "tier", "product", "region")
