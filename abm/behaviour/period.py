@@ -248,6 +248,9 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
     touched = np.flatnonzero((state.ramp_slot >= 0) | (state.pending_slot >= 0))
     plan = copy.copy(firms)
     plan.input_coef = firms.input_coef.copy()
+    # Firms phasing in, taken before the step: ``ramp`` clears the ones whose step completes
+    # the recipe, and their links' cached coefficients must follow that last step too.
+    ramping = np.flatnonzero(state.ramp_slot >= 0)
     # Capacity for phase-in steps is planned with the cached link coefficients, or, when links
     # were added above, with the coefficients as they are after the step.
     upgrading.ramp(state, plan, model.links, cfg.upgrading.ramp_periods,
@@ -256,7 +259,6 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
     done = np.concatenate([at_once, upgrading.ready(
         state, plan, tick, model.config.market.safety_stock_weeks, cfg.upgrading)])
     done = np.unique(done)
-    ramping = np.flatnonzero(state.ramp_slot >= 0)
     upgrading.switch(state, plan, done, layer.tech.base_value_added,
                      finance.value_added_share_labour, finance.value_added_share_technology,
                      cfg.upgrading.ramp_periods, tick)
