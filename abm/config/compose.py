@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from importlib import resources
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,9 +28,15 @@ CONFIG_GROUPS = ("network", "scenario", "policy")
 
 
 def config_dir() -> Path:
-    """The Hydra config directory: ``$ECOSIM_CONFIG_DIR`` or the repository's ``configs/``."""
+    """The Hydra config directory: ``$ECOSIM_CONFIG_DIR`` or the package's ``abm/conf/``.
+
+    The configs ship inside the package (``pyproject.toml`` package data), so an installed
+    wheel finds them through :mod:`importlib.resources` wherever it is run from.
+    """
     override = os.environ.get("ECOSIM_CONFIG_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "configs"
+    if override:
+        return Path(override)
+    return Path(str(resources.files("abm").joinpath("conf"))).resolve()
 
 
 def register_schema() -> None:
@@ -86,7 +93,7 @@ def _type_of(key: str) -> str:
 
 
 def compose_raw(overrides: Sequence[str] = ()) -> DictConfig:
-    """Compose ``configs/config.yaml`` with overrides (no validation beyond types)."""
+    """Compose ``abm/conf/config.yaml`` with overrides (no validation beyond types)."""
     register_schema()
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()

@@ -46,7 +46,7 @@ from abm.viz.session import (
 from abm.viz.shocks import describe_schedule, inject_scenario, shock_scenarios
 
 T = TypeVar("T")
-MAX_FIRMS = 10_000  # upper end of the network-size slider (configs/network/large.yaml)
+MAX_FIRMS = 10_000  # upper end of the network-size slider (abm/conf/network/large.yaml)
 
 
 def _timed(render: Callable[[], T]) -> tuple[T, float]:

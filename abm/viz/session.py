@@ -86,7 +86,7 @@ def _base_overrides() -> list[str]:
 
 
 def _default_scenario() -> str:
-    """The scenario of ``$ECOSIM_VIZ_OVERRIDES`` or else of ``configs/config.yaml``'s defaults."""
+    """The scenario of ``$ECOSIM_VIZ_OVERRIDES`` or else of ``abm/conf/config.yaml``'s defaults."""
     for override in env_overrides():
         if override.startswith("scenario="):
             return override.split("=", 1)[1]
@@ -146,7 +146,7 @@ def policy_names() -> list[str]:
 
 
 def scenario_names() -> list[str]:
-    """Scenario configs available in ``configs/scenario``."""
+    """Scenario configs available in ``abm/conf/scenario``."""
     return group_options("scenario")
 
 

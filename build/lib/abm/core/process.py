@@ -1,0 +1,209 @@
+"""The plug-in boundary: the :class:`World` a process sees and the :class:`Process` protocol.
+
+A *process* is anything that plugs into the engine's tick: a firm-behaviour mechanism, the
+platforms, a chain-leader programme, a policy instrument. It reads the world, keeps its own
+state, draws from its own named random streams, and acts only by returning *levers*
+(:mod:`abm.core.levers`) from the phase hooks below; the engine applies them. The only other
+way to change the world is :meth:`World.add_links`.
+
+The engine calls the hooks of all processes in a fixed order every tick (spec §3):
+
+=====================  =====  =========================================================
+hook                   phase  what a process may do
+=====================  =====  =========================================================
+``begin_tick``         1      act at the start of a tick (policy instruments)
+``forecast``           4      :class:`ForecastLevers`: demand signal, recipe changes
+``order``              4      :class:`OrderLevers`: planned forecast, safety stock, split
+``ration``             5      :class:`RationingLevers`: who is served first
+``account``            7      :class:`AccountLevers`: rates, credit lines, costs, subsidies
+``signals``            8      update own state from the tick's fulfilment
+``source``             9      :class:`SourcingLevers`: switch thresholds, search times
+``match``              9, 11  :class:`MatchLevers`: supplier attraction and screening
+``after_sourcing``     9      react to rewired links
+``invest``             10     periodic decisions (investment, learning)
+``solvency``           11     :class:`SolvencyLevers`: credit lines of the exit rule
+``after_entry_exit``   11     reset own state of entrants
+``tick_metrics``       12     extra per-tick series
+=====================  =====  =========================================================
+
+:class:`Process` implements every hook as neutral (levers unchanged, nothing to do), so a
+process overrides only the hooks it needs and an empty set of processes is the engine alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+
+from abm.core.calendar import TICKS_PER_YEAR
+from abm.core.levers import (
+    AccountLevers,
+    ForecastLevers,
+    MatchLevers,
+    OrderLevers,
+    RationingLevers,
+    SolvencyLevers,
+    SourcingLevers,
+)
+from abm.core.state import FirmState, LinkState
+
+
+class LinkAdder(Protocol):
+    """The engine's way of adding link rows (arrays and the logistics pipeline together)."""
+
+    def __call__(self, buyer: np.ndarray, supplier: np.ndarray, slot: np.ndarray,
+                 share: np.ndarray, tick: int) -> np.ndarray: ...
+
+
+class SupplierDraw(Protocol):
+    """The engine's supplier market: a candidate supplier for each (buyer, slot)."""
+
+    def __call__(self, buyer: np.ndarray, slot: np.ndarray, rng: np.random.Generator
+                 ) -> np.ndarray: ...
+
+
+@dataclass
+class World:
+    """What a process may read, and the few ways it may act besides levers.
+
+    Attributes:
+        firms: per-firm arrays (read them; the engine writes them).
+        links: per-link arrays (read them; add rows with :meth:`add_links`).
+        config: the validated ``SimulationConfig`` (typed loosely: ``abm.core`` imports no
+            other part of the package).
+        seed: the run's seed.
+        ticks_per_year: the calendar (one tick is a week).
+        steady_profit: per firm, operating profit at the initial steady state.
+        base_credit_line: per firm, the engine's credit line before any process changes it.
+        route_lead: nominal lead time per route id.
+        overseas: per region id, True if overseas.
+    """
+
+    firms: FirmState
+    links: LinkState
+    config: Any
+    seed: int
+    steady_profit: np.ndarray
+    base_credit_line: np.ndarray
+    route_lead: np.ndarray
+    overseas: np.ndarray
+    _streams: Callable[[str], np.random.Generator]
+    _add_links: LinkAdder
+    _draw_suppliers: SupplierDraw
+    _tick: Callable[[], int]
+    _extra_sea_lead: Callable[[], int]
+    _ledger: Callable[[], Any]
+    _timeseries: Callable[[], Any]
+    ticks_per_year: int = TICKS_PER_YEAR
+
+    @property
+    def tick(self) -> int:
+        """The current tick."""
+        return self._tick()
+
+    @property
+    def extra_sea_lead(self) -> int:
+        """Ticks a chokepoint adds to sea routes this tick (0 without one)."""
+        return self._extra_sea_lead()
+
+    @property
+    def ledger(self) -> Any:
+        """The economy-wide ledger of the latest accounts (``abm.market.accounts.Ledger``)."""
+        return self._ledger()
+
+    def timeseries(self) -> Any:
+        """The per-tick series recorded so far (a DataFrame, one row per tick)."""
+        return self._timeseries()
+
+    def stream(self, name: str) -> np.random.Generator:
+        """The named random stream (derived from the seed and the name only)."""
+        return self._streams(name)
+
+    def add_links(self, buyer: np.ndarray, supplier: np.ndarray, slot: np.ndarray,
+                  share: np.ndarray, tick: int) -> np.ndarray:
+        """Add buyer-supplier links (route and lead time follow from the regions).
+
+        Returns:
+            The indices of the new link rows.
+        """
+        return self._add_links(buyer, supplier, slot, share, tick)
+
+    def draw_suppliers(self, buyer: np.ndarray, slot: np.ndarray, rng: np.random.Generator
+                       ) -> np.ndarray:
+        """Draw a candidate supplier for each (buyer, slot) as a replacement search would
+        (the processes' current :class:`MatchLevers`); -1 where there is none."""
+        return self._draw_suppliers(buyer, slot, rng)
+
+
+class Process:
+    """Base of every plug-in: neutral hooks (see the module docstring).
+
+    Subclasses set ``name`` and list the random streams they draw from in ``streams``; each
+    stream is derived from (seed, name), so adding a process never shifts another's draws.
+    """
+
+    name: ClassVar[str] = "process"
+    streams: ClassVar[tuple[str, ...]] = ()
+
+    def planned_spending(self, world: World) -> np.ndarray | None:
+        """Expected per-tick spending at the steady state, which the engine's starting cash
+        covers (None: nothing)."""
+        return None
+
+    def begin_tick(self, world: World, tick: int) -> None:
+        """Phase 1."""
+
+    def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
+        """Phase 4, before the forecast update: demand signal and recipe levers."""
+        return levers
+
+    def order(self, world: World, levers: OrderLevers) -> OrderLevers:
+        """Phase 4: forecasting and ordering levers."""
+        return levers
+
+    def ration(self, world: World, levers: RationingLevers) -> RationingLevers:
+        """Phase 5: rationing levers."""
+        return levers
+
+    def account(self, world: World, levers: AccountLevers) -> AccountLevers:
+        """Phase 7: accounting levers."""
+        return levers
+
+    def signals(self, world: World, tick: int, production: Any) -> None:
+        """Phase 8: ``production`` is the tick's ``ProductionResult`` (``fill`` per link:
+        share of what was owed that was shipped; ``shipped``, ``produced``, ...)."""
+
+    def source(self, world: World, levers: SourcingLevers) -> SourcingLevers:
+        """Phase 9: sourcing levers."""
+        return levers
+
+    def match(self, world: World, levers: MatchLevers) -> MatchLevers:
+        """Phases 9 and 11 (and :meth:`World.draw_suppliers`): supplier-market levers."""
+        return levers
+
+    def after_sourcing(self, world: World, tick: int, rewired: np.ndarray) -> None:
+        """Phase 9: ``rewired`` are the links that got a new supplier."""
+
+    def invest(self, world: World, tick: int) -> None:
+        """Phase 10: periodic decisions."""
+
+    def solvency(self, world: World, levers: SolvencyLevers) -> SolvencyLevers:
+        """Phase 11: exit-rule levers."""
+        return levers
+
+    def after_entry_exit(self, world: World, tick: int) -> None:
+        """Phase 11: entrants took vacant rows."""
+
+    def first_shock(self, onset: int) -> None:
+        """A shock was added to a model that had none, starting at ``onset``."""
+
+    def tick_metrics(self) -> dict[str, float]:
+        """Phase 12: extra per-tick series."""
+        return {}
+
+    def outcomes(self) -> dict[str, float]:
+        """Extra summary scalars at the end of the run."""
+        return {}

@@ -1,0 +1,60 @@
+"""Rules about the state that several modules need, written once.
+
+* :func:`tier_counts` - firms per tier of a generated chain;
+* :func:`live_links` - a link carries trade when it is active and both ends are in the market;
+* :func:`demand_seen` - the demand a firm's forecast follows without firm behaviour;
+* :func:`overseas_mask` and :func:`lead_by_route` - which regions are overseas and the
+  nominal lead time of each route (local, domestic, sea);
+* ``TICKS_PER_YEAR`` lives in :mod:`abm.core.calendar`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from abm.core.state import ASSEMBLY_TIER, FirmState, LinkState
+
+# Ticks an order covers besides lead time and safety stock: this tick's use, which happens
+# after ordering (spec §3: ordering precedes production).
+REVIEW_TICKS = 1.0
+
+
+def tier_counts(n_chain_firms: int, shares: Sequence[float], n_products: int) -> np.ndarray:
+    """Firms per tier of a generated chain: shares of ``n_chain_firms``, at least one firm
+    per product in every tier, the rest at assembly."""
+    weights = np.asarray(shares, dtype=float) / np.sum(shares)
+    counts = np.maximum(np.floor(weights * n_chain_firms).astype(int), n_products)
+    counts[ASSEMBLY_TIER] += n_chain_firms - counts.sum()
+    return np.maximum(counts, n_products)
+
+
+def max_chain_leaders(n_firms: int, n_chains: int, shares: Sequence[float], n_products: int
+                      ) -> int:
+    """Most chain leaders every generated chain can have: all its assemblers but one."""
+    smallest = n_firms // n_chains
+    return int(tier_counts(smallest, shares, n_products)[ASSEMBLY_TIER]) - 1
+
+
+def live_links(firms: FirmState, links: LinkState) -> np.ndarray:
+    """Links that carry trade: active, with buyer and supplier both in the market."""
+    return links.active & firms.alive[links.buyer] & firms.alive[links.supplier]
+
+
+def demand_seen(firms: FirmState) -> np.ndarray:
+    """The demand a firm sees this tick: final demand at assembly, last orders upstream."""
+    return np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand, firms.orders_received)
+
+
+def overseas_mask(n_regions: int, overseas_regions: Sequence[int], regions: np.ndarray
+                  ) -> np.ndarray:
+    """Per region id (up to the largest one in ``regions``): True if it is overseas."""
+    overseas = np.zeros(max(n_regions, int(regions.max()) + 1), dtype=bool)
+    overseas[[r for r in overseas_regions if r < len(overseas)]] = True
+    return overseas
+
+
+def lead_by_route(local: int, domestic: int, sea: int) -> np.ndarray:
+    """Nominal ticks in transit per route id (ROUTE_LOCAL, ROUTE_DOMESTIC, ROUTE_SEA)."""
+    return np.array([local, domestic, sea], dtype=np.int64)

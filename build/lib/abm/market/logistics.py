@@ -1,0 +1,94 @@
+"""Goods in transit: a ring buffer of shipments per link, and the two final-market routes.
+
+A shipment dispatched at tick ``t`` with lead time ``L`` (>= 1) lands in row ``(t + L) % H``
+and is unloaded in the logistics phase of tick ``t + L``; its goods can be used from tick
+``t + L + 1`` on. Because each link owns one column, dispatching is a plain fancy-indexed add
+with no collisions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MARKET_DOMESTIC, MARKET_EXPORT = 0, 1
+
+
+class Pipeline:
+    """Shipments in transit on every link and on the domestic and export market routes.
+
+    Args:
+        horizon: ring length; must exceed the longest lead time that can occur.
+        link_flow: steady flow per link, used to fill the pipeline at the start.
+        link_lead: nominal lead time per link.
+        market_flow: steady deliveries per tick on the (domestic, export) routes.
+        market_lead: nominal lead time of the (domestic, export) routes.
+    """
+
+    def __init__(self, horizon: int, link_flow: np.ndarray, link_lead: np.ndarray,
+                 market_flow: np.ndarray, market_lead: np.ndarray) -> None:
+        self.horizon = horizon
+        self.links = np.zeros((horizon, len(link_flow)))
+        self.market = np.zeros((horizon, 2))
+        self.market_due = np.zeros((horizon, 2))
+        # Shipments made before tick 1 arrive at ticks 1..L: the steady state's pipeline.
+        ahead = np.arange(horizon)[:, None]
+        self.links[:] = np.where((ahead >= 1) & (ahead <= link_lead[None, :]), link_flow, 0.0)
+        full = (ahead >= 1) & (ahead <= market_lead[None, :])
+        self.market[:] = np.where(full, market_flow, 0.0)
+        self.market_due[:] = self.market
+        self._in_transit = float(self.links.sum())
+
+    def dispatch(self, tick: int, shipped: np.ndarray, lead: np.ndarray) -> None:
+        """Put each link's shipment on the road for ``lead`` ticks."""
+        columns = self.__dict__.get("_columns")
+        if columns is None or len(columns) != len(shipped):
+            columns = self.__dict__["_columns"] = np.arange(len(shipped))
+        self.links[(tick + lead) % self.horizon, columns] += shipped
+        self._in_transit += float(shipped.sum())
+
+    def unload(self, tick: int) -> np.ndarray:
+        """Shipments arriving at ``tick`` per link (the row is cleared)."""
+        row = tick % self.horizon
+        arrived = self.links[row].copy()
+        self.links[row] = 0.0
+        self._in_transit -= float(arrived.sum())
+        return arrived
+
+    def ship_to_market(self, tick: int, delivered: np.ndarray, demanded: np.ndarray,
+                       lead_now: np.ndarray, lead_nominal: np.ndarray) -> None:
+        """Send final sales per route; demand is due after the nominal lead time."""
+        cols = np.arange(2)
+        self.market[(tick + lead_now) % self.horizon, cols] += delivered
+        self.market_due[(tick + lead_nominal) % self.horizon, cols] += demanded
+
+    def market_arrivals(self, tick: int) -> tuple[float, float]:
+        """(delivered, due) to final customers at ``tick``, summed over routes."""
+        row = tick % self.horizon
+        delivered, due = float(self.market[row].sum()), float(self.market_due[row].sum())
+        self.market[row] = 0.0
+        self.market_due[row] = 0.0
+        return delivered, due
+
+    def in_transit(self) -> float:
+        """Goods on the road between firms (kept as a running total)."""
+        return max(self._in_transit, 0.0)
+
+    def grow(self, tick: int, horizon: int) -> None:
+        """Lengthen the ring (for a longer delay) without moving any shipment's arrival tick.
+
+        Args:
+            tick: the last tick processed; its row has been unloaded.
+            horizon: the new ring length (at least the current one).
+        """
+        old = self.horizon
+        ahead = tick + np.arange(1, old)
+        for name in ("links", "market", "market_due"):
+            buffer = getattr(self, name)
+            grown = np.zeros((horizon, *buffer.shape[1:]))
+            grown[ahead % horizon] = buffer[ahead % old]
+            setattr(self, name, grown)
+        self.horizon = horizon
+
+    def add_links(self, count: int) -> None:
+        """Make room for ``count`` new links (appended last, nothing in transit on them)."""
+        self.links = np.concatenate([self.links, np.zeros((self.horizon, count))], axis=1)

@@ -1,0 +1,115 @@
+"""Production, rationing and shipping (spec §3 phase 5).
+
+Output is the least of what is needed (orders owed plus the finished-goods target minus stock),
+effective capacity (capacity x shock availability) and what the inputs on hand allow under
+fixed input coefficients (Leontief). Finished goods are then shipped against what is owed. When
+a firm cannot serve everyone it rations either proportionally to what each customer is owed, or
+by priority: strategic customers (chain leaders; later, trusted partners) are served in full
+first and the rest share what is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from abm.config.schema import MarketConfig
+from abm.core.state import ASSEMBLY_TIER, FirmState, LinkState
+
+# Capacity of a firm that has shrunk can regrow from at least this share of its normal output.
+MIN_GROWTH_BASE = 0.1
+
+
+@dataclass
+class ProductionResult:
+    """Flows of one production phase."""
+
+    produced: np.ndarray  # per firm
+    shipped: np.ndarray  # per link
+    final_sales: np.ndarray  # per firm, to final customers
+    fill: np.ndarray  # per link, shipped / owed; NaN where nothing was owed
+
+
+def _fill_ratio(stock: np.ndarray, owed: np.ndarray) -> np.ndarray:
+    return np.divide(np.minimum(stock, owed), owed, out=np.zeros_like(owed), where=owed > 0)
+
+
+def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
+                     priority: np.ndarray | None) -> ProductionResult:
+    """Produce within capacity and inputs, then ship against backlogs and final demand.
+
+    Args:
+        firms: firm state (stocks are updated in place).
+        links: link state (backlogs and fill rates are updated in place).
+        cfg: market parameters.
+        priority: per-link True for customers served first, or None for proportional rationing.
+
+    Returns:
+        The tick's production, shipments per link and final sales per firm.
+    """
+    n = firms.n
+    sendable = links.backlog * links.flow_availability * links.active
+    owed_links = np.bincount(links.supplier, weights=sendable, minlength=n)
+    owed = owed_links + firms.final_demand
+    target_stock = cfg.finished_goods_weeks * firms.forecast
+    needed = np.maximum(0.0, owed + target_stock - firms.finished_goods)
+    capacity = firms.capacity * firms.availability * firms.alive
+    coef = firms.input_coef
+    per_slot = np.divide(firms.input_inventory, coef, out=np.full_like(coef, np.inf),
+                         where=coef > 0)
+    produced = np.minimum(needed, capacity)
+    # Column by column: numpy reduces a short trailing axis far slower than it compares columns.
+    for slot in range(per_slot.shape[1]):
+        np.minimum(produced, per_slot[:, slot], out=produced)
+    firms.input_inventory -= coef * produced[:, None]
+    # Guard against -1e-17 style round-off so "no negative inventory" holds exactly.
+    np.maximum(firms.input_inventory, 0.0, out=firms.input_inventory)
+    firms.finished_goods += produced
+
+    stock = firms.finished_goods
+    # A supplier's shipments add up to its fill ratio times what it owes, so the totals need
+    # no second pass over the links.
+    if priority is None:
+        ratio = _fill_ratio(stock, owed)
+        shipped = sendable * ratio[links.supplier]
+        final_sales = firms.final_demand * ratio
+        sold = ratio * owed
+    else:
+        first = sendable * priority
+        owed_first = np.bincount(links.supplier, weights=first, minlength=n) + firms.final_demand
+        ratio_first = _fill_ratio(stock, owed_first)
+        left = stock - ratio_first * owed_first
+        ratio_rest = _fill_ratio(left, owed - owed_first)
+        shipped = np.where(priority, ratio_first[links.supplier], ratio_rest[links.supplier])
+        shipped = shipped * sendable
+        final_sales = firms.final_demand * ratio_first
+        sold = ratio_first * owed_first + ratio_rest * (owed - owed_first)
+    firms.finished_goods = np.maximum(firms.finished_goods - sold, 0.0)
+    firms.produced = produced
+    firms.shipped = sold
+    firms.final_sales = final_sales
+
+    # Blocked (embargoed) parts of a backlog count as not filled.
+    fill = np.divide(shipped, links.backlog, out=np.full_like(shipped, np.nan),
+                     where=links.backlog > 0)
+    links.backlog -= shipped
+    np.maximum(links.backlog, 0.0, out=links.backlog)
+    return ProductionResult(produced=produced, shipped=shipped, final_sales=final_sales,
+                            fill=fill)
+
+
+def adjust_capacity(firms: FirmState, cfg: MarketConfig) -> None:
+    """Capacity follows long-run demand, changing by at most ``capacity_adjustment`` per tick.
+
+    Long-run demand is a slow average of incoming orders (final demand at assemblers).
+    Building or shedding capacity takes time, so its change per tick is capped at
+    ``capacity_adjustment`` of its current level: a burst of panic orders does not make a
+    supplier buy plant it will never use (and whose fixed cost would ruin it).
+    """
+    seen = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand, firms.orders_received)
+    step = cfg.capacity_adjustment * (seen - firms.long_run_demand)
+    limit = cfg.capacity_adjustment * np.maximum(firms.long_run_demand,
+                                                 MIN_GROWTH_BASE * firms.normal_output)
+    firms.long_run_demand += np.maximum(np.minimum(step, limit), -limit)
+    firms.capacity = firms.long_run_demand * (1.0 + cfg.capacity_slack)

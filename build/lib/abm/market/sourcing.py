@@ -1,0 +1,188 @@
+"""Supplier replacement (spec §3 phase 9).
+
+A buyer watches each supplier's fill rate (a moving average of shipped / owed). When it falls
+below ``switch_threshold``, or the supplier exits, the buyer starts a search that takes
+``search_ticks`` (issue-3 digital maturity will shorten it); a search is dropped if the old
+supplier recovers first. When the search ends the buyer picks a new supplier of the same
+product in its chain by the generator's attachment rule (size-weighted, region-biased),
+screening out exited firms, firms running below ``min_availability`` and weighting by spare
+capacity, so that switching does not pile everyone onto a few overloaded suppliers. The
+relationship is rewired in place (same link row, same share), the old backlog is cancelled and
+the time from failure to replacement is recorded (digital agility).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.config.schema import NetworkConfig, SourcingConfig
+from abm.core.state import NOT_SEARCHING, FirmState, LinkState, route_of
+from abm.network.generator import draw_suppliers
+
+
+class SupplierMarket:
+    """Where buyers look for replacement suppliers: candidates grouped by chain, tier, product.
+
+    Args:
+        firms: firm state (group membership is fixed per firm row).
+        network: network parameters (attachment exponent and regional bias).
+        overseas: per region, True if reached by sea.
+        lead_by_route: lead time of the local, domestic and sea routes.
+    """
+
+    def __init__(self, firms: FirmState, network: NetworkConfig, overseas: np.ndarray,
+                 lead_by_route: np.ndarray) -> None:
+        self.network = network
+        self.overseas = overseas
+        self.lead_by_route = lead_by_route
+        n_products = int(firms.product.max()) + 1
+        n_tiers = int(firms.tier.max()) + 1
+        self._group = (firms.chain * n_tiers + firms.tier) * n_products + firms.product
+        self._n_tiers, self._n_products = n_tiers, n_products
+        order = np.argsort(self._group, kind="stable")
+        bounds = np.searchsorted(self._group[order], np.arange(self._group.max() + 2))
+        self._members = [order[bounds[g]: bounds[g + 1]] for g in range(len(bounds) - 1)]
+        # A firm row's size never changes (an entrant inherits its niche), so neither does
+        # its attachment weight.
+        self._size_weight = firms.size ** network.concentration
+        # Set by firm behaviour (ESG signals): a per-firm multiplier on a candidate's weight,
+        # and (buyer requirement, supplier score) for screening; None = not used.
+        self.attraction: np.ndarray | None = None
+        self.screen: tuple[np.ndarray, np.ndarray] | None = None
+
+    def group_of_need(self, firms: FirmState, buyer: np.ndarray, slot: np.ndarray) -> np.ndarray:
+        """Candidate group (chain, tier below, product) for a buyer's input slot."""
+        tier_below = firms.chain[buyer] * self._n_tiers + firms.tier[buyer] - 1
+        return tier_below * self._n_products + slot
+
+    def draw(self, firms: FirmState, buyer: np.ndarray, slot: np.ndarray, min_availability: float,
+             rng: np.random.Generator) -> np.ndarray:
+        """One candidate supplier per (buyer, slot), or -1 where no candidate qualifies."""
+        picks = np.full(len(buyer), -1)
+        groups = self.group_of_need(firms, buyer, slot)
+        eligible = firms.alive & (firms.availability >= min_availability)
+        usable = firms.capacity * firms.availability
+        spare = np.divide(np.maximum(usable - firms.long_run_demand, 0.0), usable,
+                          out=np.zeros(firms.n), where=usable > 0)
+        weight = self._size_weight * eligible * spare
+        if self.attraction is not None:
+            weight = weight * self.attraction
+        # Few searches end per tick: plain Python sets beat np.unique's overhead here.
+        for g in sorted(set(groups.tolist())):
+            rows = np.flatnonzero(groups == g)
+            members = self._members[g] if g < len(self._members) else np.empty(0, dtype=int)
+            members = members[weight[members] > 0]
+            if len(members):
+                picks[rows] = self._draw_screened(rng, buyer[rows], members, weight, firms)
+        return picks
+
+    def _draw_screened(self, rng: np.random.Generator, buyers: np.ndarray, members: np.ndarray,
+                       weight: np.ndarray, firms: FirmState) -> np.ndarray:
+        """Draw among candidates that pass each buyer's screen (all of them without one, or
+        when none passes)."""
+        if self.screen is None:
+            return draw_suppliers(rng, buyers, members, weight, firms.region,
+                                  self.network.regional_bias, 1)[1]
+        requirement, score = self.screen
+        # Sorted by score (best first), the candidates passing a buyer's requirement are a
+        # prefix, so one cumulative weight per region serves every buyer's own screen.
+        ranked = members[np.argsort(-score[members], kind="stable")]
+        passing = np.searchsorted(-score[ranked], -requirement[buyers], side="right")
+        passing[passing == 0] = len(ranked)  # nobody passes: the screen is waived
+        chosen = np.empty(len(buyers), dtype=np.int64)
+        buyer_region = firms.region[buyers]
+        for region in sorted(set(buyer_region.tolist())):
+            rows = np.flatnonzero(buyer_region == region)
+            local = np.where(firms.region[ranked] == region, self.network.regional_bias, 1.0)
+            cumulative = np.cumsum(weight[ranked] * local)
+            limit = passing[rows] - 1
+            draw = rng.random(len(rows)) * cumulative[limit]
+            index = np.minimum(np.searchsorted(cumulative, draw, side="right"), limit)
+            chosen[rows] = ranked[index]
+        return chosen
+
+    def connect(self, firms: FirmState, links: LinkState, rows: np.ndarray,
+                supplier: np.ndarray, tick: int) -> None:
+        """Point link rows at new suppliers and reset their relationship state."""
+        links.supplier[rows] = supplier
+        links.route[rows] = route_of(firms.region[links.buyer[rows]], firms.region[supplier],
+                                     self.overseas)
+        links.lead_time[rows] = self.lead_by_route[links.route[rows]]
+        links.backlog[rows] = 0.0
+        links.fill_rate[rows] = 1.0
+        links.search_timer[rows] = NOT_SEARCHING
+        links.failed_at[rows] = -1
+        links.created_at[rows] = tick
+
+
+def cancel_backlog(firms: FirmState, links: LinkState, rows: np.ndarray) -> None:
+    """Cancel what the given links still owe: the buyers stop counting it as on order."""
+    on_order = firms.on_order.reshape(-1)
+    np.subtract.at(on_order, links.slot_key(firms.n_slots)[rows], links.backlog[rows])
+    np.maximum(on_order, 0.0, out=on_order)
+    links.backlog[rows] = 0.0
+
+
+def update_fill_rates(links: LinkState, fill: np.ndarray, memory: float) -> None:
+    """Blend this tick's fill rate into each link's moving average (links owed nothing keep it)."""
+    change = fill - links.fill_rate
+    np.nan_to_num(change, copy=False, nan=0.0)  # NaN marks "nothing owed": no news
+    links.fill_rate += memory * change
+
+
+def start_searches(firms: FirmState, links: LinkState, cfg: SourcingConfig, tick: int,
+                   search_ticks: np.ndarray, threshold: np.ndarray | None = None) -> int:
+    """Begin searches on links whose supplier failed; returns how many began.
+
+    Args:
+        firms: firm state.
+        links: link state.
+        cfg: sourcing parameters.
+        tick: current tick.
+        search_ticks: per-firm search duration (a buyer's digital agility).
+        threshold: per-link fill-rate level below which the buyer searches (firm behaviour:
+            trust, early warning); None = ``cfg.switch_threshold`` for all.
+    """
+    level = cfg.switch_threshold if threshold is None else threshold
+    failing = (links.fill_rate < level) | ~firms.alive[links.supplier]
+    searching = links.search_timer != NOT_SEARCHING
+    # The old supplier came back before a replacement was found: stay with it.
+    links.search_timer[searching & ~failing] = NOT_SEARCHING
+    start = failing & links.active & firms.alive[links.buyer] & ~searching
+    links.search_timer[start] = search_ticks[links.buyer[start]]
+    links.failed_at[start] = tick
+    return int(start.sum())
+
+
+def finish_searches(firms: FirmState, links: LinkState, market: SupplierMarket,
+                    cfg: SourcingConfig, tick: int, rng: np.random.Generator
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Advance searches and rewire those that end with a qualifying supplier.
+
+    Returns:
+        The rewired link rows and, for each, the ticks from failure to replacement.
+    """
+    searching = links.search_timer > 0
+    links.search_timer[searching] -= 1
+    ready = np.flatnonzero((links.search_timer == 0) & links.active)
+    if not len(ready):
+        return ready, ready
+    new = market.draw(firms, links.buyer[ready], links.slot[ready], cfg.min_availability, rng)
+    n_slots = firms.n_slots
+    slot_key = links.slot_key(n_slots)
+    # A key holds its buyer, so only the searching buyers' own links can be duplicates
+    # (checking those alone is exact and avoids sorting every link each tick).
+    searching_buyer = np.zeros(firms.n, dtype=bool)
+    searching_buyer[links.buyer[ready]] = True
+    own = np.flatnonzero(links.active & searching_buyer[links.buyer])
+    current = slot_key[own] * firms.n + links.supplier[own]
+    duplicate = np.isin(slot_key[ready] * firms.n + new, current)
+    ok = (new >= 0) & ~duplicate
+    rows, new = ready[ok], new[ok]
+    # Within one tick two searches of a slot may land on the same supplier: keep the first.
+    _, first = np.unique(slot_key[rows] * firms.n + new, return_index=True)
+    rows, new = rows[first], new[first]
+    cancel_backlog(firms, links, rows)
+    waited = tick - links.failed_at[rows]
+    market.connect(firms, links, rows, new, tick)
+    return rows, waited

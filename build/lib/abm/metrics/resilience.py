@@ -1,0 +1,149 @@
+"""Summary metrics of a run (spec §6), computed from its per-tick series.
+
+Performance ``P(t)`` is the share of final demand delivered on schedule. A shocked run is
+compared tick by tick with its unshocked twin (same seed, same demand path: common random
+numbers), whose performance ``R(t)`` is the reference; without a twin the reference is the
+pre-shock baseline (mean ``P`` over ``baseline_window`` ticks before onset). With
+``d(t) = max(0, 1 - P(t) / R(t))`` for ``t >= onset``:
+
+* ``resistance = 1 - max d(t)``;
+* ``recovery_time``: ticks from onset until ``P >= recovery_level * R`` holds for good
+  (censored at the horizon; ``recovery_censored`` says so);
+* ``resilience_loss = sum d(t)``: the resilience triangle, in ticks of lost full performance;
+* ``risk_resistance``: value added in the shock window relative to the twin's.
+
+Without shocks the resilience metrics take their no-loss values (1, 0, 0, 1).
+
+``bullwhip_ratio`` compares the relative variance (squared coefficient of variation) of the
+orders received by the raw-material tier with that of final demand, after ``warmup`` ticks;
+``bullwhip_tier{k}`` does the same for each tier below assembly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from abm.config.schema import MetricsConfig
+from abm.network.spec import ASSEMBLY_TIER
+
+TICKS_PER_YEAR = 52
+
+
+@dataclass
+class ShockWindow:
+    """First shocked tick and last tick at full strength (None without shocks)."""
+
+    onset: int | None
+    end: int | None
+
+
+def _variance_ratio(series: pd.Series, demand: pd.Series) -> float:
+    """Bullwhip ratio on relative variances (CV^2): orders upstream are in other units, since
+    one final unit needs several units of each input."""
+    base = float(np.var(demand) / np.mean(demand) ** 2) if np.mean(demand) > 0 else 0.0
+    mean = float(np.mean(series))
+    if base <= 0 or mean <= 0:
+        return float("nan")
+    return float(np.var(series) / mean**2) / base
+
+
+def _resilience(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,
+                cfg: MetricsConfig) -> dict[str, float]:
+    onset = window.onset
+    steps = run["step"].to_numpy()
+    if onset is None or onset > steps[-1]:
+        return {"resistance": 1.0, "recovery_time": 0.0, "recovery_censored": 0.0,
+                "resilience_loss": 0.0, "risk_resistance": 1.0, "baseline_performance":
+                float(run["performance"].mean())}
+    perf = run["performance"].to_numpy()
+    pre = perf[(steps < onset) & (steps >= onset - cfg.baseline_window)]
+    baseline = float(pre.mean()) if len(pre) else 1.0
+    if twin is not None:
+        reference = twin.set_index("step")["performance"].reindex(steps).to_numpy()
+    else:
+        reference = np.full(len(steps), baseline)
+    after = steps >= onset
+    ratio = np.divide(perf, reference, out=np.ones_like(perf), where=reference > 0)
+    drop = np.maximum(0.0, 1.0 - ratio[after])
+    below = np.flatnonzero(ratio[after] < cfg.recovery_level)
+    censored = len(below) > 0 and below[-1] == after.sum() - 1
+    recovery = float(below[-1] + 1) if len(below) else 0.0
+    out = {
+        "resistance": float(1.0 - drop.max()),
+        "recovery_time": recovery,
+        "recovery_censored": float(censored),
+        "resilience_loss": float(drop.sum()),
+        "baseline_performance": baseline,
+    }
+    end = window.end if window.end is not None else onset
+    in_window = (steps >= onset) & (steps <= end)
+    if twin is not None:
+        twin_va = twin.set_index("step")["value_added"].reindex(steps[in_window]).sum()
+        out["risk_resistance"] = float(run["value_added"][in_window].sum() / twin_va)
+    else:
+        pre_va = run["value_added"][(steps < onset)].tail(cfg.baseline_window).mean()
+        out["risk_resistance"] = float(run["value_added"][in_window].mean() / pre_va)
+    return out
+
+
+def creativity(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,
+               late_window: int) -> dict[str, float]:
+    """Post-shock improvement against the unshocked twin (S002's "creativity").
+
+    ``creativity`` is the relative difference of late-window value added (run vs twin);
+    ``creativity_technology`` the same for mean technology when that series exists. Without
+    shocks both are 0 (no difference); a shocked run without a twin gives NaN.
+    """
+    out = {"creativity": float("nan"), "creativity_technology": float("nan")}
+    if window.onset is None:
+        return {key: 0.0 for key in out}
+    if twin is None:
+        return out
+    for key, column in (("creativity", "value_added"),
+                        ("creativity_technology", "mean_technology")):
+        if column in run and column in twin:
+            late = run[column].tail(late_window).mean()
+            reference = twin[column].tail(late_window).mean()
+            out[key] = float(late / reference - 1.0) if reference > 0 else float("nan")
+    return out
+
+
+def summarise(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,
+              cfg: MetricsConfig, firm_outcomes: dict[str, float]) -> dict[str, float]:
+    """All summary scalars of a run.
+
+    Args:
+        run: the run's per-tick series.
+        twin: the unshocked twin's series, or None.
+        window: when the shocks happened.
+        cfg: metric windows.
+        firm_outcomes: scalars only the model can compute (survival, margins, agility).
+
+    Returns:
+        A flat dict of named floats (NaN where a metric is undefined, e.g. no replacements).
+    """
+    summary = _resilience(run, twin, window, cfg)
+    summary.update(creativity(run, twin, window, cfg.late_window))
+    steady = run[run["step"] > cfg.warmup]
+    if len(steady) < 2:
+        steady = run
+    demand = steady["final_demand"]
+    summary["bullwhip_ratio"] = _variance_ratio(steady["orders_tier0"], demand)
+    for tier in range(ASSEMBLY_TIER):
+        summary[f"bullwhip_tier{tier}"] = _variance_ratio(steady[f"orders_tier{tier}"], demand)
+    years = len(run) / TICKS_PER_YEAR
+    broken = float(run["links_rewired"].sum() + run["links_ended"].sum())
+    mean_links = float(run["links_active"].mean())
+    summary["relationship_stability"] = (
+        1.0 - broken / (years * mean_links) if mean_links > 0 else float("nan"))
+    summary["supplier_hhi"] = float(run["supplier_hhi"].mean())
+    summary["performance_mean"] = float(run["performance"].mean())
+    summary["value_added_mean"] = float(run["value_added"].mean())
+    summary["exits_total"] = float(run["exits"].sum())
+    summary["entries_total"] = float(run["entries"].sum())
+    summary["subsidy_spent"] = float(run["subsidy_spent"].sum())
+    summary.update(firm_outcomes)
+    return summary

@@ -1,0 +1,458 @@
+"""The ecosystem model: the engine that runs a tick and the Mesa agents on top of it.
+
+One tick (spec §3): 1 policy, 2 shocks, 3 final demand, 4 ordering, 5 production and
+shipping, 6 logistics, 7 accounts, 8 signals, 9 supplier replacement, 10 capacity adjustment
+and investment, 11 exit and entry, 12 data collection. Each engine phase is a function in
+``abm.market`` or ``abm.shocks`` over the arrays in ``model.firms`` and ``model.links``.
+
+Everything else plugs in as a :class:`~abm.core.process.Process` (policy instruments, then
+firm behaviour; see ``abm.core.process`` for the hooks): in each phase the engine starts from
+neutral levers, passes them through the processes in that fixed order and applies the result.
+Processes never write the engine's arrays. With no processes the engine runs alone.
+
+Randomness comes from named streams, each derived from (seed, name) (``abm.core.streams``), so
+that a shocked run and its unshocked twin draw the same final-demand noise (common random
+numbers) even after the shock has changed everything else, and adding a process never shifts
+another's draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from abm.agents import SME, ChainLeader, Firm, Platform, Regulator
+from abm.config.schema import ShockConfig, SimulationConfig
+from abm.core.levers import (
+    AccountLevers,
+    ForecastLevers,
+    MatchLevers,
+    OrderLevers,
+    RationingLevers,
+    SolvencyLevers,
+    SourcingLevers,
+)
+from abm.core.process import Process, World
+from abm.core.registry import PROCESSES, load_plugins
+from abm.core.rules import lead_by_route, live_links, overseas_mask
+from abm.core.state import ASSEMBLY_TIER, N_TIERS, route_of
+from abm.core.streams import Streams
+from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
+from abm.market.demand import draw_final_demand
+from abm.market.entry_exit import admit_entrants, find_exits, remove_firms
+from abm.market.logistics import Pipeline
+from abm.market.ordering import place_orders, update_forecasts
+from abm.market.production import adjust_capacity, produce_and_ship
+from abm.market.sourcing import (
+    SupplierMarket,
+    finish_searches,
+    start_searches,
+    update_fill_rates,
+)
+from abm.market.steady_state import build_state
+from abm.metrics import Recorder, ShockWindow
+from abm.network import NetworkSpec, generate_network, load_network
+from abm.platforms import fee_rate, fees_by_platform, initial_membership
+from abm.policies import Budget, build_instruments
+from abm.shocks import ShockEffects, ShockSchedule
+from abm.shocks.scenario import sea_lead
+
+
+class EcosystemModel(mesa.Model):
+    """Agent-based model of a multi-tier industrial ecosystem.
+
+    Args:
+        config: the full configuration (defaults if None).
+        seed: overrides ``config.seed`` when given.
+        shocks: False builds the unshocked twin (the scenario is ignored).
+        network: a prebuilt network to use instead of ``config.network``.
+        behaviour: False runs the engine without the firm-behaviour process
+            (``behaviour.*.enabled`` switches mechanisms off inside it).
+
+    Example:
+        >>> model = EcosystemModel(config=SimulationConfig(ticks=10), seed=1)
+        >>> model.run()
+        >>> model.timeseries()["performance"].iloc[-1] <= 1.0
+        True
+    """
+
+    def __init__(self, *, config: SimulationConfig | None = None, seed: int | None = None,
+                 shocks: bool = True, network: NetworkSpec | None = None,
+                 behaviour: bool = True) -> None:
+        load_plugins()
+        config = config or SimulationConfig()
+        seed = config.seed if seed is None else seed
+        super().__init__(seed=seed)
+        self.config = config
+        self.seed = seed
+        self.streams = Streams(seed)
+        self.spec = network or self._build_network()
+        platforms = config.platforms
+        membership = initial_membership(self.spec.chain_leader, platforms.n_platforms,
+                                        platforms.membership_rate, self.streams["platforms"])
+        firms, links, flow = build_state(self.spec, config, membership)
+        self.firms, self.links = firms, links
+        self.base_final_demand = np.where(
+            firms.tier == ASSEMBLY_TIER, firms.normal_output, 0.0)
+        self.base_credit_line = (config.finance.credit_line_weeks * firms.price
+                                 * firms.normal_output)
+        self.credit_line = self.base_credit_line
+        # Start cash where steady profits are exactly paid out, so cash is stationary too.
+        firms.produced, firms.shipped = firms.normal_output.copy(), firms.normal_output.copy()
+        steady_profit, _ = operating_profit(
+            firms, links, flow, self.base_final_demand * config.market.export_share,
+            fee_rate(firms, platforms.commission_rate), config.finance)
+        firms.cash = steady_cash(firms, steady_profit, config.finance)
+        self.steady_profit = steady_profit
+        scenario = config.scenario if shocks else type(config.scenario)()
+        self.schedule = ShockSchedule(scenario, firms, self.streams["shocks"])
+        self.shocks_enabled = shocks and bool(scenario.shocks)
+
+        market = config.market
+        overseas = overseas_mask(config.network.n_regions, config.network.overseas_regions,
+                                 firms.region)
+        self.lead_by_route = lead_by_route(market.lead_time_local, market.lead_time_domestic,
+                                           market.lead_time_sea)
+        self.supplier_market = SupplierMarket(firms, config.network, overseas,
+                                              self.lead_by_route)
+        self.market_lead = np.array([market.lead_time_market, market.lead_time_sea])
+        total_final = float(self.base_final_demand.sum())
+        market_flow = total_final * np.array([1.0 - market.export_share, market.export_share])
+        self.pipeline = Pipeline(self._pipeline_horizon(), flow, links.lead_time, market_flow,
+                                 self.market_lead)
+        self.base_search_ticks = np.full(firms.n, config.sourcing.search_ticks)
+
+        self._firm_agents: list[Firm] = [
+            (ChainLeader if firms.chain_leader[i] else SME)(self, i, str(self.spec.names[i]))
+            for i in range(firms.n)
+        ]
+        self.platforms = [Platform(self, p, platforms.commission_rate, platforms.mode)
+                          for p in range(platforms.n_platforms)]
+        self.recorder = Recorder(config.ticks)
+        self.replacement_ticks: list[np.ndarray] = []
+        self.last_ledger: Ledger | None = None
+        self.effects = ShockEffects()
+        self.world = World(
+            firms=firms, links=links, config=config, seed=seed, steady_profit=steady_profit,
+            base_credit_line=self.base_credit_line, route_lead=self.lead_by_route,
+            overseas=overseas, _streams=self.streams.__getitem__, _add_links=self.add_links,
+            _draw_suppliers=self._draw_suppliers, _tick=lambda: self.steps,
+            _extra_sea_lead=lambda: self.effects.extra_sea_lead,
+            _ledger=lambda: self.last_ledger, _timeseries=self.timeseries)
+        # Processes in their fixed order: policy instruments, then firm behaviour.
+        budget = Budget(config.policy.budget_per_year)
+        instruments = build_instruments(self.world, config.policy.instruments, budget)
+        self.regulator = Regulator(self, instruments, budget)
+        self.behaviour: Process | None = (
+            PROCESSES["behaviour"](self.world, onset=self.shock_window.onset)
+            if behaviour else None)
+        self.processes: list[Process] = [*instruments,
+                                         *([self.behaviour] if self.behaviour else [])]
+        planned = [p.planned_spending(self.world) for p in self.processes]
+        planned = [x for x in planned if x is not None]
+        if planned:  # starting cash also covers the processes' expected spending
+            firms.cash = steady_cash(firms, steady_profit - sum(planned), config.finance)
+        self.running = True
+
+    def _build_network(self) -> NetworkSpec:
+        net = self.config.network
+        if net.source == "file":
+            assert net.firms_path and net.links_path  # guaranteed by validation
+            return load_network(net.firms_path, net.links_path)
+        return generate_network(net, self.streams["network"])
+
+    def _pipeline_horizon(self) -> int:
+        """Ring length for the longest lead time plus every scheduled chokepoint delay."""
+        return int(max(self.lead_by_route.max(), self.market_lead.max())
+                   + self.schedule.max_extra_lead() + 2)
+
+    def add_links(self, buyer: np.ndarray, supplier: np.ndarray, slot: np.ndarray,
+                  share: np.ndarray, tick: int) -> np.ndarray:
+        """Add buyer-supplier links (e.g. a new input after structural upgrading).
+
+        Route and nominal lead time follow from the regions. The link arrays and the
+        logistics pipeline grow together (nothing in transit on the new links); whatever the
+        buyer orders on them must also be booked in ``on_order``.
+
+        Returns:
+            The indices of the new link rows.
+        """
+        firms = self.firms
+        route = route_of(firms.region[buyer], firms.region[supplier],
+                         self.supplier_market.overseas)
+        rows = self.links.append(buyer, supplier, slot, share, route,
+                                 self.lead_by_route[route], tick)
+        self.pipeline.add_links(len(rows))
+        return rows
+
+    def _match_levers(self) -> MatchLevers:
+        """The processes' supplier-market levers, applied to the supplier market."""
+        levers = MatchLevers()
+        for process in self.processes:
+            levers = process.match(self.world, levers)
+        self.supplier_market.attraction = levers.attraction
+        self.supplier_market.screen = levers.screen
+        return levers
+
+    def _draw_suppliers(self, buyer: np.ndarray, slot: np.ndarray, rng: np.random.Generator
+                        ) -> np.ndarray:
+        self._match_levers()
+        return self.supplier_market.draw(self.firms, buyer, slot,
+                                         self.config.sourcing.min_availability, rng)
+
+    # ----------------------------------------------------------------- agents
+    def firm_at(self, index: int) -> Firm:
+        """The agent of firm row ``index``."""
+        return self._firm_agents[index]
+
+    @property
+    def firm_agents(self) -> list[Firm]:
+        """Agents of all alive firms."""
+        return [a for a, alive in zip(self._firm_agents, self.firms.alive, strict=True) if alive]
+
+    def add_shocks(self, shocks: dict[str, ShockConfig], onset: int | None = None
+                   ) -> list[str]:
+        """Apply shocks to the running model ("shock now"), from ``onset`` (default: next tick).
+
+        Args:
+            shocks: shocks by name (e.g. ``compose_config(["scenario=pandemic"]).scenario
+                .shocks``); their ``onset`` is replaced.
+            onset: first tick of the new shocks; at least the next tick.
+
+        Returns:
+            The names under which they were scheduled (``<name>@<onset>``).
+        """
+        start = max(self.steps + 1, onset if onset is not None else self.steps + 1)
+        added = {f"{name}@{start}": replace(shock, onset=start) for name, shock in shocks.items()}
+        first_shock = not self.shocks_enabled
+        self.schedule.add(added, self.firms)
+        self.shocks_enabled = bool(self.schedule.shocks)
+        if self._pipeline_horizon() > self.pipeline.horizon:
+            self.pipeline.grow(self.steps, self._pipeline_horizon())
+        if first_shock:
+            for process in self.processes:
+                process.first_shock(start)
+        return list(added)
+
+    @property
+    def shock_window(self) -> ShockWindow:
+        """When the scenario's shocks happen (None fields for the twin or no scenario)."""
+        if not self.shocks_enabled:
+            return ShockWindow(None, None)
+        return ShockWindow(self.schedule.onset, self.schedule.end)
+
+    # ------------------------------------------------------------------ tick
+    def step(self) -> None:
+        """Advance one tick through the phases of spec §3."""
+        tick = self.steps
+        firms, links, cfg, world, processes = (self.firms, self.links, self.config, self.world,
+                                               self.processes)
+        self.regulator.step()  # 1 policy
+        for process in processes:
+            process.begin_tick(world, tick)
+        if self.shocks_enabled:  # 2 shocks
+            self.effects = self.schedule.apply(tick, firms, links)
+        domestic, export = draw_final_demand(  # 3 final demand
+            firms, self.base_final_demand, cfg.market, self.streams["demand"],
+            self.effects.domestic_demand, self.effects.export_demand)
+        firms.final_demand = domestic + export
+        forecast = ForecastLevers()  # 4 ordering
+        for process in processes:
+            forecast = process.forecast(world, forecast)
+        update_forecasts(firms, cfg.market, forecast.demand_signal)
+        if forecast.recipe is not None:
+            firms.input_coef = forecast.recipe
+        order = OrderLevers()
+        for process in processes:
+            order = process.order(world, order)
+        place_orders(firms, links, cfg.market, self.streams["forecast"],
+                     forecast=order.forecast, safety_weeks=order.safety_weeks,
+                     link_weight=order.link_weight)
+        rationing = RationingLevers(  # 5 production
+            firms.chain_leader[links.buyer] if cfg.market.rationing == "priority" else None)
+        for process in processes:
+            rationing = process.ration(world, rationing)
+        result = produce_and_ship(firms, links, cfg.market, rationing.priority)
+
+        export_part = np.divide(export, firms.final_demand, out=np.zeros(firms.n),
+                                where=firms.final_demand > 0)
+        export_sales = result.final_sales * export_part
+        lead_now = sea_lead(links, self.effects.extra_sea_lead)  # 6 logistics
+        self.pipeline.dispatch(tick, result.shipped, lead_now)
+        market_lead_now = self.market_lead + np.array([0, self.effects.extra_sea_lead])
+        self.pipeline.ship_to_market(
+            tick, np.array([result.final_sales.sum() - export_sales.sum(), export_sales.sum()]),
+            np.array([domestic.sum(), export.sum()]), market_lead_now, self.market_lead)
+        arrived = self.pipeline.unload(tick)
+        written_off_in_transit = 0.0
+        if not firms.alive.all():  # goods reaching a firm that has left are lost
+            to_exited = ~firms.alive[links.buyer]
+            written_off_in_transit = float(arrived[to_exited].sum())
+            arrived[to_exited] = 0.0
+        inflow = np.bincount(links.slot_key(firms.n_slots), weights=arrived,
+                             minlength=firms.input_inventory.size).reshape(firms.n, -1)
+        firms.input_inventory += inflow
+        firms.on_order = np.maximum(firms.on_order - inflow, 0.0)
+        delivered, due = self.pipeline.market_arrivals(tick)
+
+        fees = fee_rate(firms, cfg.platforms.commission_rate)  # 7 accounts
+        accounts = AccountLevers()
+        for process in processes:
+            accounts = process.account(world, accounts)
+        self.last_ledger = settle_accounts(
+            firms, links, result.shipped, export_sales, fees, cfg.finance,
+            interest_rate=accounts.interest_rate, labour_factor=accounts.labour_factor,
+            other_costs=_other_costs(accounts))
+        paid = fees_by_platform(firms, fees, export_sales, len(self.platforms))
+        platform_revenue = sum(p.collect(float(fee)) for p, fee in
+                               zip(self.platforms, paid, strict=True))
+
+        for process in processes:  # 8 signals and trust
+            process.signals(world, tick, result)
+
+        update_fill_rates(links, result.fill, cfg.sourcing.fill_memory)  # 9 sourcing
+        sourcing = SourcingLevers()
+        for process in processes:
+            sourcing = process.source(world, sourcing)
+        search_ticks = (self.base_search_ticks if sourcing.search_ticks is None
+                        else sourcing.search_ticks)
+        started = start_searches(firms, links, cfg.sourcing, tick, search_ticks,
+                                 threshold=sourcing.threshold)
+        self._match_levers()
+        rewired, waited = finish_searches(firms, links, self.supplier_market, cfg.sourcing,
+                                          tick, self.streams["sourcing"])
+        if len(waited):
+            self.replacement_ticks.append(waited)
+        for process in processes:
+            process.after_sourcing(world, tick, rewired)
+
+        adjust_capacity(firms, cfg.market)  # 10 capacity
+        for process in processes:  # 10 investment and learning
+            process.invest(world, tick)
+
+        solvency = SolvencyLevers()  # 11 exit and entry
+        for process in processes:
+            solvency = process.solvency(world, solvency)
+        self.credit_line = (self.base_credit_line if solvency.credit_line is None
+                            else solvency.credit_line)
+        leaving = find_exits(firms, self.credit_line, tick)
+        written_off, ended = remove_firms(firms, links, leaving)
+        written_off += written_off_in_transit
+        for i in leaving:
+            self._firm_agents[i].remove()
+        self._match_levers()
+        entering = admit_entrants(firms, links, self.supplier_market, cfg.market, cfg.finance,
+                                  cfg.network.n_regions, tick, self.streams["entry"])
+        for i in entering:
+            self._firm_agents[i] = SME(self, int(i), f"{self.spec.names[i]}-e{tick}")
+        for process in processes:
+            process.after_entry_exit(world, tick)
+
+        self.recorder.record(tick, self._tick_metrics(  # 12 data collection
+            result.produced, delivered, due, self.regulator.budget.spent_this_tick,
+            platform_revenue, written_off,
+            {"links_rewired": len(rewired), "links_ended": ended, "searches_started": started,
+             "exits": len(leaving), "entries": len(entering)}))
+        self.running = tick < cfg.ticks
+
+    def _tick_metrics(self, produced: np.ndarray, delivered: float, due: float, subsidy: float,
+                      platform_revenue: float, written_off: float, counts: dict[str, int]
+                      ) -> dict[str, float]:
+        firms, links, ledger = self.firms, self.links, self.last_ledger
+        assert ledger is not None
+        alive = firms.alive
+        by_tier = np.bincount(firms.tier, weights=produced, minlength=N_TIERS)
+        orders = np.bincount(firms.tier, weights=firms.orders_received, minlength=N_TIERS)
+        live = live_links(firms, links)
+        key = links.slot_key(firms.n_slots)
+        weight = links.share * live
+        total = np.bincount(key, weights=weight, minlength=firms.input_inventory.size)
+        squares = np.bincount(key, weights=weight**2, minlength=firms.input_inventory.size)
+        has = total > 0
+        metrics = {
+            "performance": min(1.0, delivered / due) if due > 0 else 1.0,
+            "final_demand": float(firms.final_demand.sum()),
+            "final_sales": float(firms.final_sales.sum()),
+            "delivered": delivered,
+            "value_added": float((firms.unit_value_added * produced).sum()),
+            "production": float(produced.sum()),
+            **{f"production_tier{t}": float(by_tier[t]) for t in range(N_TIERS)},
+            **{f"orders_tier{t}": float(orders[t]) for t in range(ASSEMBLY_TIER)},
+            "inventory_inputs": float(firms.input_inventory.sum()),
+            "inventory_finished": float(firms.finished_goods.sum()),
+            "in_transit": self.pipeline.in_transit(),
+            "backlog": float(links.backlog.sum()),
+            "written_off": written_off,
+            "mean_availability": float(firms.availability @ alive / max(1, alive.sum())),
+            "firms_alive": float(alive.sum()),
+            "smes_alive": float((alive & ~firms.chain_leader).sum()),
+            "links_active": float(live.sum()),
+            "searching": float((links.search_timer >= 0).sum()),
+            "supplier_hhi": float((squares[has] / total[has] ** 2).mean()) if has.any() else 0.0,
+            "cash_total": float(firms.cash[alive].sum()),
+            "profit_total": float(firms.profit[alive].sum()),
+            "final_revenue": ledger.final_revenue,
+            "labour_cost": ledger.labour,
+            "fixed_cost": ledger.fixed,
+            "holding_cost": ledger.holding,
+            "platform_fees": ledger.platform_fees,
+            "interest": ledger.interest,
+            "payouts": ledger.payouts,
+            "platform_revenue": platform_revenue,
+            "platform_members": float(((firms.platform >= 0) & alive).sum()),
+            "subsidy_spent": subsidy,
+            "extra_sea_lead": float(self.effects.extra_sea_lead),
+        }
+        metrics.update(counts)
+        for process in self.processes:
+            metrics.update(process.tick_metrics())
+        return metrics
+
+    # --------------------------------------------------------------- results
+    def run(self, ticks: int | None = None, progress: bool = False) -> None:
+        """Step ``ticks`` times (default: ``config.ticks``), optionally with a progress bar."""
+        from tqdm.auto import trange
+
+        todo = self.config.ticks if ticks is None else ticks
+        # delay=1: the bar appears only for runs longer than a second.
+        for _ in trange(todo, disable=not progress, delay=1.0, leave=False,
+                        desc="ticks", unit="tick"):
+            self.step()
+
+    def timeseries(self) -> pd.DataFrame:
+        """Per-tick series recorded so far (one row per tick, ``step`` column)."""
+        return self.recorder.frame()
+
+    def firm_outcomes(self) -> dict[str, float]:
+        """Firm-level scalars for the summary: SME survival and margins, digital agility, and
+        the behaviour layer's outcomes (ESG, trust, innovation, upgrading, emissions)."""
+        firms = self.firms
+        sme = ~firms.chain_leader
+        original = sme & (firms.entered_at == 0)
+        survivors = original & firms.alive
+        margin = np.divide(firms.total_profit, firms.total_revenue,
+                           out=np.full(firms.n, np.nan), where=firms.total_revenue > 0)
+        waits = np.concatenate(self.replacement_ticks) if self.replacement_ticks else np.empty(0)
+        agility = float(waits.mean()) if len(waits) else float("nan")
+        outcomes = {
+            "sme_survival_rate": float(survivors.sum() / max(1, original.sum())),
+            "sme_mean_margin": float(np.nanmean(margin[sme & firms.alive])),
+            "digital_agility": agility,
+            "digital_agility_rate": 1.0 / agility if len(waits) and agility > 0 else float("nan"),
+            "replacements": float(len(waits)),
+        }
+        for process in self.processes:
+            outcomes.update(process.outcomes())
+        return outcomes
+
+
+def _other_costs(levers: AccountLevers) -> dict[str, np.ndarray] | None:
+    """Named costs for the accounts: the levers' costs, and subsidies as negative costs."""
+    if not levers.costs and not levers.subsidies:
+        return None
+    costs = dict(levers.costs)
+    costs.update({f"subsidy_{name}": -paid for name, paid in levers.subsidies.items()})
+    return costs

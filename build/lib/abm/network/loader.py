@@ -1,0 +1,156 @@
+"""Load a user's firms and links tables (CSV or Parquet) into a :class:`NetworkSpec`.
+
+Firms table columns: ``firm_id`` (unique), ``chain`` (int >= 0), ``tier`` (0 raw material ..
+3 assembly), ``product`` (int >= 0), ``region`` (int >= 0); optional ``segment``
+(``labour``/``technology``, default ``labour``), ``kind`` (``chain_leader``/``sme``, default
+``sme``) and ``size`` (> 0, default 1). Links table columns: ``buyer_id``, ``supplier_id``;
+optional ``share`` (> 0, renormalised per buyer and input product; default by supplier size).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from abm.core.errors import ConfigError
+from abm.network.spec import ASSEMBLY_TIER, N_TIERS, SEGMENTS, NetworkSpec, normalise_shares
+
+FIRM_COLUMNS = ("firm_id", "chain", "tier", "product", "region")
+LINK_COLUMNS = ("buyer_id", "supplier_id")
+KINDS = ("chain_leader", "sme")
+
+
+def _bad(path: str, problem: str, allowed: str) -> ConfigError:
+    return ConfigError(
+        f"Malformed network file {path}: {problem}. Allowed: {allowed}. "
+        "See docs/ODD.md (section 'Input data') for the table formats."
+    )
+
+
+def read_table(path: str) -> pd.DataFrame:
+    """Read a CSV or Parquet table, with a clear error for missing or unreadable files."""
+    file = Path(path)
+    if not file.is_file():
+        raise _bad(path, "the file does not exist", "an existing .csv or .parquet file")
+    try:
+        if file.suffix.lower() == ".parquet":
+            return pd.read_parquet(file)
+        if file.suffix.lower() == ".csv":
+            return pd.read_csv(file)
+    except Exception as exc:
+        raise _bad(path, f"it could not be parsed ({type(exc).__name__}: {exc})",
+                   "a well-formed .csv or .parquet table") from None
+    raise _bad(path, f"unknown file type '{file.suffix}'", ".csv or .parquet")
+
+
+def _int_column(frame: pd.DataFrame, column: str, path: str, low: int, high: int | None
+                ) -> np.ndarray:
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() | (values != values.round()) | (values < low)
+    if high is not None:
+        bad |= values > high
+    if bad.any():
+        rows = list(frame.index[bad][:3])
+        span = f"integers from {low}" + (f" to {high}" if high is not None else " upwards")
+        raise _bad(path, f"column '{column}' has invalid values in rows {rows} "
+                   f"(e.g. {frame[column][bad].iloc[0]!r})", span)
+    return values.to_numpy(dtype=np.int64)
+
+
+def load_network(firms_path: str, links_path: str) -> NetworkSpec:
+    """Read and validate a firms table and a links table.
+
+    Args:
+        firms_path: CSV or Parquet file of firms.
+        links_path: CSV or Parquet file of buyer-supplier links.
+
+    Returns:
+        The network as index arrays.
+
+    Raises:
+        ConfigError: naming the file, the column and what is allowed.
+    """
+    firms = read_table(firms_path)
+    links = read_table(links_path)
+    for path, frame, required in ((firms_path, firms, FIRM_COLUMNS),
+                                  (links_path, links, LINK_COLUMNS)):
+        missing = [c for c in required if c not in frame.columns]
+        if missing:
+            raise _bad(path, f"missing column(s) {missing}", "columns " + ", ".join(required))
+    if firms.empty or links.empty:
+        raise _bad(firms_path if firms.empty else links_path, "the table is empty",
+                   "at least one row")
+    names = firms["firm_id"].astype(str).to_numpy(dtype=object)
+    duplicated = pd.Series(names).duplicated()
+    if duplicated.any():
+        raise _bad(firms_path, f"duplicate firm_id {names[duplicated.to_numpy()][0]!r}",
+                   "unique firm ids")
+    chain = _int_column(firms, "chain", firms_path, 0, None)
+    tier = _int_column(firms, "tier", firms_path, 0, N_TIERS - 1)
+    product = _int_column(firms, "product", firms_path, 0, 7)
+    region = _int_column(firms, "region", firms_path, 0, None)
+    default_segment = pd.Series(["labour"] * len(firms))
+    segment = firms["segment"].astype(str) if "segment" in firms else default_segment
+    if not segment.isin(SEGMENTS).all():
+        wrong = segment[~segment.isin(SEGMENTS)].iloc[0]
+        raise _bad(firms_path, f"column 'segment' has value {wrong!r}", " or ".join(SEGMENTS))
+    kind = firms["kind"].astype(str) if "kind" in firms else pd.Series(["sme"] * len(firms))
+    if not kind.isin(KINDS).all():
+        raise _bad(firms_path, f"column 'kind' has value {kind[~kind.isin(KINDS)].iloc[0]!r}",
+                   " or ".join(KINDS))
+    size = pd.to_numeric(firms["size"], errors="coerce") if "size" in firms else pd.Series(
+        np.ones(len(firms)))
+    if size.isna().any() or (size <= 0).any():
+        raise _bad(firms_path, "column 'size' has missing or non-positive values",
+                   "positive numbers")
+    leader = (kind == "chain_leader").to_numpy()
+    if (leader & (tier != ASSEMBLY_TIER)).any():
+        raise _bad(firms_path, "a chain_leader is not at the assembly tier",
+                   f"kind=chain_leader only with tier={ASSEMBLY_TIER}")
+
+    index = pd.Series(np.arange(len(names)), index=names)
+    buyer_ids = links["buyer_id"].astype(str)
+    supplier_ids = links["supplier_id"].astype(str)
+    unknown = ~buyer_ids.isin(index.index) | ~supplier_ids.isin(index.index)
+    if unknown.any():
+        row = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise _bad(links_path, f"row {row} names a firm not in the firms table "
+                   f"({buyer_ids.iloc[row]!r} -> {supplier_ids.iloc[row]!r})", "firm_id values "
+                   "from the firms table")
+    buyer = index[buyer_ids].to_numpy()
+    supplier = index[supplier_ids].to_numpy()
+    wrong = (tier[buyer] != tier[supplier] + 1) | (chain[buyer] != chain[supplier])
+    if wrong.any():
+        row = int(np.flatnonzero(wrong)[0])
+        raise _bad(links_path, f"row {row} links tier {tier[supplier[row]]} -> tier "
+                   f"{tier[buyer[row]]} or crosses chains", "links from a supplier at tier t "
+                   "to a buyer at tier t+1 of the same chain")
+    if pd.Series(buyer * len(names) + supplier).duplicated().any():
+        raise _bad(links_path, "a buyer-supplier pair appears twice", "unique pairs")
+    has_customer = np.zeros(len(names), dtype=bool)
+    has_customer[supplier] = True
+    orphan = (~has_customer) & (tier < ASSEMBLY_TIER)
+    needs_inputs = np.zeros(len(names), dtype=bool)
+    needs_inputs[buyer] = True
+    starved = (~needs_inputs) & (tier > 0)
+    for mask, what in ((orphan, "has no customer"), (starved, "has no supplier")):
+        if mask.any():
+            raise _bad(firms_path, f"firm {names[mask][0]!r} (tier {tier[mask][0]}) {what}",
+                       "every firm below assembly sells to someone and every firm above raw "
+                       "material buys from someone")
+    if "share" in links:
+        weight = pd.to_numeric(links["share"], errors="coerce").to_numpy()
+        if np.isnan(weight).any() or (weight <= 0).any():
+            raise _bad(links_path, "column 'share' has missing or non-positive values",
+                       "positive numbers")
+    else:
+        weight = size.to_numpy()[supplier]
+    n_slots = int(product.max()) + 1
+    share = normalise_shares(buyer, product[supplier], weight, n_slots)
+    return NetworkSpec(
+        names=names, chain=chain, tier=tier, product=product, region=region,
+        technology_intensive=(segment == "technology").to_numpy(), chain_leader=leader,
+        size=size.to_numpy(dtype=float), buyer=buyer, supplier=supplier, share=share,
+    )
