@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -16,8 +18,10 @@ import pytest
 import solara
 import solara.widgets
 
+from abm.config.compose import config_dir
+from abm.core.registry import INSTRUMENTS
 from abm.model import EcosystemModel
-from abm.policies import POLICIES, Baseline
+from abm.policies import Instrument
 from abm.viz.app import Page
 from abm.viz.attributes import available
 from abm.viz.charts import LineChart, Panel
@@ -95,7 +99,7 @@ def test_page_has_the_controls(rendered: RenderContext) -> None:
     assert {"Reset", "▶", "Step", "Shock now", "Most affected firm"} <= buttons
     selects = {s.label: s for s in rendered.find(v.Select).widgets}
     assert {"Policy", "Scenario to apply", "Colour by"} <= set(selects)
-    assert selects["Policy"].items == list(POLICIES)
+    assert selects["Policy"].items == ["baseline", *INSTRUMENTS]  # none shipped yet
     assert "regional_disaster" in selects["Scenario to apply"].items
     fields = {f.label for f in rendered.find(v.TextField).widgets}
     assert {"Seed", "policy.budget_per_year"} <= fields
@@ -151,12 +155,20 @@ def test_shock_now_drops_performance_and_reset_rebuilds(rendered: RenderContext)
     assert "Step: 0" in text and "seed 7" in text
 
 
-def test_policy_controls_follow_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(POLICIES, "cluster_support", Baseline)
-    monkeypatch.setenv(OVERRIDES_ENV, SMALL)
-    _, rc = solara.render(_App(), handle_error=False)
-    assert rc.find(v.Select, label="Policy").widget.items == ["baseline", "cluster_support"]
-    rc.close()
+def test_policy_controls_follow_the_registry(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    conf = tmp_path / "conf"
+    shutil.copytree(config_dir(), conf)
+    (conf / "policy" / "cluster_support.yaml").write_text("instruments:\n  cluster_support: {}\n")
+    monkeypatch.setenv("ECOSIM_CONFIG_DIR", str(conf))
+    INSTRUMENTS.register("cluster_support")(Instrument)
+    try:
+        monkeypatch.setenv(OVERRIDES_ENV, SMALL)
+        _, rc = solara.render(_App(), handle_error=False)
+        assert rc.find(v.Select, label="Policy").widget.items == ["baseline", "cluster_support"]
+        rc.close()
+    finally:
+        INSTRUMENTS.unregister("cluster_support")
 
 
 def test_shock_now_equals_the_scheduled_scenario() -> None:

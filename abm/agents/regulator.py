@@ -37,6 +37,16 @@ class Regulator(mesa.Agent):
         """Spending since the start of the run."""
         return self.budget.spent_total
 
+    @property
+    def spent_this_year(self) -> float:
+        """Spending in the current model year."""
+        return self.budget.spent_this_year
+
+    @property
+    def budget_per_year(self) -> float:
+        """The yearly spending limit."""
+        return self.budget.per_year
+
     def step(self) -> None:
         """Phase 1: a new tick (and year) for the budget."""
         self.budget.new_tick(self.model.steps)

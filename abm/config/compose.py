@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-from importlib import resources
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir

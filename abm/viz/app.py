@@ -89,8 +89,8 @@ def RunInfo(model: VizModel, revision: int) -> None:  # noqa: N802
 def SettingsForm(params: solara.Reactive[dict[str, Any]]) -> None:  # noqa: N802
     """Seed, network size, scenario and policy controls; Reset builds a model from them.
 
-    One control per numeric field of the policy config, and the policy list comes from
-    ``abm.policies.POLICIES``, so policies and parameters added to the engine appear here.
+    One control per numeric field of the policy config, and the policy list comes from the
+    registry of policy instruments, so instruments and parameters added appear here.
 
     Args:
         params: the keyword arguments Mesa's Reset passes to :class:`VizModel`.

@@ -219,7 +219,7 @@ def live_metrics(model: EcosystemModel) -> list[tuple[str, str]]:
         ("Firms alive", f"{int(last['firms_alive']):,} ({int(frame['exits'].sum())} exits, "
                         f"{int(frame['entries'].sum())} entries)"),
         ("SME survival rate", _fmt(summary["sme_survival_rate"])),
-        ("Policy", model.config.policy.name),
+        ("Policy", ",".join(sorted(model.config.policy.instruments)) or "baseline"),
         ("Policy budget spent (this year / total)",
          f"{regulator.spent_this_year:,.0f} / {regulator.spent_total:,.0f} of "
          f"{regulator.budget_per_year:,.0f} per year"),

@@ -22,8 +22,8 @@ from omegaconf import OmegaConf
 
 from abm.config.compose import compose_config, config_dir, group_options
 from abm.config.schema import PolicyConfig, SimulationConfig
+from abm.core.registry import INSTRUMENTS, load_plugins
 from abm.model import EcosystemModel
-from abm.policies import POLICIES
 
 #: Environment variable with extra Hydra overrides for every model the app builds.
 OVERRIDES_ENV = "ECOSIM_VIZ_OVERRIDES"
@@ -41,7 +41,7 @@ class Settings:
         seed: random seed of the model.
         n_firms: number of firms in the generated network.
         scenario: name of a scenario config (its shocks happen at their configured onsets).
-        policy: name of a policy regime in ``abm.policies.POLICIES``.
+        policy: ``baseline`` or a registered policy instrument with a config file.
         policy_params: numeric fields of ``PolicyConfig`` (e.g. ``budget_per_year``).
     """
 
@@ -98,17 +98,16 @@ def _default_scenario() -> str:
 
 
 def policy_overrides(policy: str, params: Mapping[str, float] | None = None) -> list[str]:
-    """Overrides selecting a policy regime (its config file when there is one) and parameters.
+    """Overrides selecting a policy (its config file) and numeric ``policy.*`` parameters.
 
     Args:
-        policy: a key of ``abm.policies.POLICIES``.
+        policy: one of :func:`policy_names`.
         params: values for numeric ``policy.*`` fields.
 
     Returns:
         Hydra overrides, e.g. ``["policy=baseline", "policy.budget_per_year=0.0"]``.
     """
-    chosen = f"policy={policy}" if policy in group_options("policy") else f"policy.name={policy}"
-    return [chosen, *(f"policy.{key}={value}" for key, value in (params or {}).items())]
+    return [f"policy={policy}", *(f"policy.{key}={value}" for key, value in (params or {}).items())]
 
 
 def policy_parameters(policy: PolicyConfig) -> dict[str, float]:
@@ -129,10 +128,10 @@ def policy_parameters(policy: PolicyConfig) -> dict[str, float]:
 
 
 def policy_defaults(policy: str) -> dict[str, float]:
-    """Default parameters of a policy regime.
+    """Default parameters of a policy.
 
     Args:
-        policy: a key of ``abm.policies.POLICIES``.
+        policy: one of :func:`policy_names`.
 
     Returns:
         Its numeric config fields as composed (from its config file, if any).
@@ -141,8 +140,15 @@ def policy_defaults(policy: str) -> dict[str, float]:
 
 
 def policy_names() -> list[str]:
-    """Policy regimes the engine offers, in registration order."""
-    return list(POLICIES)
+    """``baseline`` (no instruments) and every registered instrument that has a config file."""
+    load_plugins()
+    files = set(group_options("policy"))
+    return ["baseline", *(name for name in INSTRUMENTS if name in files)]
+
+
+def policy_label(policy: PolicyConfig) -> str:
+    """A policy's name: ``baseline`` for no instruments, else its instruments joined."""
+    return ",".join(sorted(policy.instruments)) or "baseline"
 
 
 def scenario_names() -> list[str]:
@@ -155,7 +161,7 @@ def default_settings() -> Settings:
     scenario = _default_scenario()
     cfg = compose([*env_overrides()])
     return Settings(seed=cfg.seed, n_firms=cfg.network.n_firms, scenario=scenario,
-                    policy=cfg.policy.name, policy_params=policy_parameters(cfg.policy))
+                    policy=policy_label(cfg.policy), policy_params=policy_parameters(cfg.policy))
 
 
 def build_config(settings: Settings) -> SimulationConfig:
@@ -182,7 +188,7 @@ class VizModel(EcosystemModel):
         seed: random seed.
         n_firms: number of firms.
         scenario: scenario config name.
-        policy: policy regime name.
+        policy: policy name (see :func:`policy_names`).
         policy_params: numeric policy fields.
     """
 
