@@ -194,11 +194,10 @@ def link_coefficients(firms: FirmState, links: LinkState, rows: np.ndarray | Non
     return firms.input_coef.take(key if rows is None else key[rows])
 
 
-# Buffers made by :func:`append_rows`, by id: only these are grown in place.
-_BUFFERS: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
+Buffers = weakref.WeakValueDictionary  # buffers made by append_rows, by id (one per owner)
 
 
-def append_rows(array: np.ndarray, values: np.ndarray) -> np.ndarray:
+def append_rows(array: np.ndarray, values: np.ndarray, buffers: Buffers) -> np.ndarray:
     """``np.concatenate([array, values])``, without copying ``array`` where possible.
 
     Links are added a few at a time (upgrading, every review); copying every per-link array
@@ -209,17 +208,19 @@ def append_rows(array: np.ndarray, values: np.ndarray) -> np.ndarray:
     Args:
         array: a 1-D array (the result of an earlier call, or any other array).
         values: the rows to append (cast to ``array``'s type).
+        buffers: the owner's registry of buffers this function made (only those are grown
+            in place); one per model, so models never touch each other's arrays.
     """
     n, k = len(array), len(values)
     base = array.base
-    if (base is not None and _BUFFERS.get(id(base)) is base and len(base) >= n + k
+    if (base is not None and buffers.get(id(base)) is base and len(base) >= n + k
             and array.ctypes.data == base.ctypes.data and array.flags.c_contiguous):
         base[n:n + k] = values
         return base[:n + k]
     buffer = np.empty(n + k + (n + k) // 4, dtype=array.dtype)
     buffer[:n] = array
     buffer[n:n + k] = values
-    _BUFFERS[id(buffer)] = buffer
+    buffers[id(buffer)] = buffer
     return buffer[:n + k]
 
 

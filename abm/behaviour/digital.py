@@ -156,7 +156,7 @@ def demand_signal(state: DigitalState, firms: FirmState, links: LinkState) -> np
     planned = np.bincount(state.visible_supplier, minlength=firms.n,
                           weights=firms.forecast[state.visible_buyer] * state.visible_use)
     signal = delayed + state.visibility_weight * (planned - delayed)
-    assemblers = derived(np.flatnonzero, state.assembly)
+    assemblers = derived(links, np.flatnonzero, state.assembly)
     signal[assemblers] = firms.final_demand[assemblers]
     return signal
 
@@ -207,7 +207,7 @@ def early_warning(state: DigitalState, firms: FirmState, links: LinkState, cfg: 
     low = np.flatnonzero(firms.availability < cfg.early_warning)
     availability = np.ones(firms.n)
     availability[low] = firms.availability[low]
-    rows = derived(_rows_of_adopters, state.adopted, links.buyer)
+    rows = derived(links, _rows_of_adopters, state.adopted, links.buyer)
     weight = np.ones(links.n)
     weight[rows] = np.maximum(availability[links.supplier[rows]], MIN_ORDER_WEIGHT)
     return weight

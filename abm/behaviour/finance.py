@@ -65,9 +65,9 @@ def credit_terms(firms: FirmState, links: LinkState, live: np.ndarray, rating: n
     base = base_terms(firms, finance)
     # Firm sizes never change: their powers are computed once.
     line = base.line * np.maximum(0.0, 1.0 + cfg.rating_credit_weight * (rating - 0.5)) \
-        * derived(_power, relative_size, params=(cfg.size_credit_weight,))
+        * derived(links, _power, relative_size, params=(cfg.size_credit_weight,))
     rate = finance.interest_rate * np.maximum(0.0, 1.0 + cfg.rating_spread * (1.0 - 2.0 * rating)) \
-        * derived(_power, relative_size, params=(-cfg.size_spread,))
+        * derived(links, _power, relative_size, params=(-cfg.size_spread,))
     # Only chain leaders' links back anyone: the other links would add zeros to the sums.
     rows = leader_rows(links, firms)
     backing = live[rows] & (trust[rows] >= cfg.trade_credit_trust)

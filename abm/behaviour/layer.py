@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from abm.behaviour import digital, esg, innovation, trust
-from abm.behaviour.common import append_rows, group_order, link_coefficients
+from abm.behaviour.common import Buffers, append_rows, group_order, link_coefficients
 from abm.behaviour.finance import base_terms
 from abm.behaviour.linkindex import rows_of_buyers
 from abm.behaviour.metrics import summary_scalars, tick_series
@@ -142,6 +142,7 @@ class BehaviourLayer(Process):
         self._technology_rows = np.flatnonzero(firms.technology_intensive)
         # The largest ``keep_threshold`` and the array it was taken from (see search_inputs).
         self._keep_max: tuple[np.ndarray | None, float] = (None, 0.0)
+        self._buffers: Buffers = Buffers()  # per-link arrays with room to grow (append_rows)
 
     def planned_spending(self, world: World) -> np.ndarray | None:
         """Expected investment at the steady state: the engine's starting cash covers it."""
@@ -299,12 +300,14 @@ class BehaviourLayer(Process):
         links = self.world.links
         state = self.trust
         # Arrays only ever updated in place grow into spare room (see ``append_rows``).
-        state.trust = append_rows(state.trust, np.zeros(n_new))
-        state.base_share = append_rows(state.base_share, links.share[rows])
-        state.supplier = append_rows(state.supplier, links.supplier[rows])
-        self.route_emission = append_rows(self.route_emission, np.zeros(n_new))
+        state.trust = append_rows(state.trust, np.zeros(n_new), self._buffers)
+        state.base_share = append_rows(state.base_share, links.share[rows], self._buffers)
+        state.supplier = append_rows(state.supplier, links.supplier[rows], self._buffers)
+        self.route_emission = append_rows(self.route_emission, np.zeros(n_new),
+                                          self._buffers)
         self.digital.link_coef = append_rows(
-            self.digital.link_coef, link_coefficients(self.world.firms, links, rows))
+            self.digital.link_coef, link_coefficients(self.world.firms, links, rows),
+            self._buffers)
         self.esg_keep = np.concatenate([self.esg_keep, np.ones(n_new)])
         self.keep_threshold = np.concatenate([
             self.keep_threshold, np.full(n_new, self.world.config.sourcing.switch_threshold)])

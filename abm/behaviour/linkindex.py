@@ -7,6 +7,10 @@ changes. So which rows belong to which buyer or tier only has to be worked out a
 few firms through these groupings costs in proportion to the rows selected, where
 ``np.flatnonzero(flag[links.buyer])`` costs a pass over all links. :func:`derived` also keeps
 other values computed from arrays that never change (e.g. the rows of chain leaders).
+
+The cache lives on the model's ``LinkState`` (``owner``), so models in one process (the
+browser app runs one per session) never share or evict each other's entries, and it goes
+away with its model.
 """
 
 from __future__ import annotations
@@ -18,18 +22,18 @@ import numpy as np
 
 from abm.core.state import N_TIERS, FirmState, LinkState
 
-# Values derived from arrays, by the identity of those arrays (see :func:`derived`).
-_DERIVED: dict[tuple[float, ...], tuple[tuple[np.ndarray, ...], Any]] = {}
 MAX_DERIVED = 16  # a model uses a few at a time; the oldest are dropped first
+_CACHE = "_derived"  # attribute of the owner that holds its cache
 
 Extend = Callable[[tuple[np.ndarray, ...], Any, tuple[np.ndarray, ...]], Any]
 
 
-def derived(build: Callable[..., Any], *arrays: np.ndarray, extend: Extend | None = None,
-            params: tuple[float, ...] = ()) -> Any:
+def derived(owner: Any, build: Callable[..., Any], *arrays: np.ndarray,
+            extend: Extend | None = None, params: tuple[float, ...] = ()) -> Any:
     """``build(*arrays, *params)``, cached for as long as ``arrays`` are the same objects.
 
     Args:
+        owner: the object whose cache holds the value (the model's ``LinkState``).
         build: computes the value from the arrays (and parameters).
         *arrays: the arrays it depends on (never changed in place while cached).
         extend: given the latest cached ``(arrays, value)`` of ``build`` and the new arrays,
@@ -37,22 +41,24 @@ def derived(build: Callable[..., Any], *arrays: np.ndarray, extend: Extend | Non
             (e.g. rows were appended: only the new rows need looking at).
         params: numbers it also depends on.
     """
-    key = (id(build), *map(id, arrays), *params)
-    hit = _DERIVED.get(key)
+    cache: dict[tuple[Any, ...], tuple[tuple[np.ndarray, ...], Any]] = \
+        owner.__dict__.setdefault(_CACHE, {})
+    key = (build, *map(id, arrays), *params)
+    hit = cache.get(key)
     if hit is not None and all(a is b for a, b in zip(hit[0], arrays, strict=True)):
         return hit[1]
     value = None
     if extend is not None:
-        latest = [k for k in _DERIVED if k[0] == id(build)]
+        latest = [k for k in cache if k[0] is build]
         if latest:
-            value = extend(*_DERIVED[latest[-1]], arrays)
+            value = extend(*cache[latest[-1]], arrays)
             if value is not None:
-                del _DERIVED[latest[-1]]  # superseded by the grown arrays'
+                del cache[latest[-1]]  # superseded by the grown arrays'
     if value is None:
         value = build(*arrays, *params)
-    while len(_DERIVED) >= MAX_DERIVED:
-        del _DERIVED[next(iter(_DERIVED))]
-    _DERIVED[key] = (arrays, value)  # holding the arrays keeps their ids unique
+    while len(cache) >= MAX_DERIVED:
+        del cache[next(iter(cache))]
+    cache[key] = (arrays, value)  # holding the arrays keeps their ids unique
     return value
 
 
@@ -84,7 +90,7 @@ def _extend_tiers(old: tuple[np.ndarray, ...], groups: list[tuple[np.ndarray, np
 
 def tier_groups(firms: FirmState, links: LinkState) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per tier (0 to ``N_TIERS - 1``): its firms and the link rows of their inputs."""
-    return derived(_group_tiers, firms.tier, links.buyer, extend=_extend_tiers)
+    return derived(links, _group_tiers, firms.tier, links.buyer, extend=_extend_tiers)
 
 
 def _group_buyers(buyer: np.ndarray, per_firm: np.ndarray
@@ -119,7 +125,7 @@ def _extend_buyers(old: tuple[np.ndarray, ...], index: tuple[np.ndarray, ...],
 
 def buyer_counts(links: LinkState, firms: FirmState) -> np.ndarray:
     """Link rows per firm as buyer (live or not)."""
-    return derived(_group_buyers, links.buyer, firms.tier, extend=_extend_buyers)[2]
+    return derived(links, _group_buyers, links.buyer, firms.tier, extend=_extend_buyers)[2]
 
 
 def rows_of_buyers(links: LinkState, firms: FirmState, buyers: np.ndarray) -> np.ndarray:
@@ -138,7 +144,7 @@ def rows_of_buyers(links: LinkState, firms: FirmState, buyers: np.ndarray) -> np
 def buyer_rows(links: LinkState, firms: FirmState, buyers: np.ndarray, limit: float
                ) -> np.ndarray | None:
     """:func:`rows_of_buyers`, or None when that would be more than ``limit`` rows."""
-    order, starts, counts = derived(_group_buyers, links.buyer, firms.tier,
+    order, starts, counts = derived(links, _group_buyers, links.buyer, firms.tier,
                                     extend=_extend_buyers)
     count = counts[buyers]
     total = int(count.sum())
@@ -153,4 +159,4 @@ def buyer_rows(links: LinkState, firms: FirmState, buyers: np.ndarray, limit: fl
 
 def leader_rows(links: LinkState, firms: FirmState) -> np.ndarray:
     """The link rows whose buyer is a chain leader (a few per cent of all), ascending."""
-    return rows_of_buyers(links, firms, derived(np.flatnonzero, firms.chain_leader))
+    return rows_of_buyers(links, firms, derived(links, np.flatnonzero, firms.chain_leader))
