@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from abm.behaviour import digital, esg, innovation, trust
+from abm.behaviour.accounts import PeriodAccounts, Spending
 from abm.behaviour.common import Buffers, append_rows, group_order, link_coefficients
 from abm.behaviour.finance import base_terms
 from abm.behaviour.linkindex import rows_of_buyers
@@ -106,19 +107,8 @@ class BehaviourLayer(Process):
         self.staged_recipe: np.ndarray | None = None  # input coefficients from the next tick
         self.safety: np.ndarray | None = None  # (N, 1) safety stock in ticks, cached
         self.labour: np.ndarray | None = None  # unit labour cost factor, cached
-        self.one_off_due = self.fines_pending = False  # costs waiting for the next accounts
-        self.spend_per_tick = np.zeros(n)  # R&D + digital + ESG, booked over the period
-        self.spend = {use: np.zeros(n) for use in ("rd", "digital", "esg")}
-        self.last_esg_spend = np.zeros(n)  # ESG spending / revenue of the latest period
-        self.one_off = np.zeros(n)  # upgrading costs due this tick
-        self.fines_due = np.zeros(n)
-        self.booked = np.zeros(n)  # behaviour costs booked this tick
-        self.booked_total = np.zeros(n)  # ... and since the start (for period profits)
-        self.period_revenue = np.zeros(n)
-        self.period_profit = np.zeros(n)  # operating profit, before behaviour costs
-        # Running totals at the last period step: a period's flows are their differences.
-        self.revenue_mark = firms.total_revenue.copy()
-        self.profit_mark = firms.total_profit.copy()
+        self.spending = Spending.start(n)
+        self.accounts = PeriodAccounts.start(firms)
         steady_revenue = firms.price * firms.normal_output
         self.margin = np.divide(world.steady_profit, steady_revenue, out=np.zeros(n),
                                 where=steady_revenue > 0)
@@ -190,17 +180,10 @@ class BehaviourLayer(Process):
     # ------------------------------------------------------------------ phase 7
     def account(self, world: World, levers: AccountLevers) -> AccountLevers:
         """Interest rates, credit lines, unit labour cost and behaviour costs."""
-        investment = self.spend_per_tick
-        if self.one_off_due:
-            investment = investment + self.one_off
-            self.one_off = np.zeros_like(self.one_off)
+        investment, fines = self.spending.due()
         levers = levers.with_cost("investment", investment)
-        self.booked = investment
-        if self.fines_pending:
-            levers = levers.with_cost("fines", self.fines_due)
-            self.booked = investment + self.fines_due
-            self.fines_due = np.zeros_like(self.fines_due)
-        self.one_off_due = self.fines_pending = False
+        if fines is not None:
+            levers = levers.with_cost("fines", fines)
         if self.labour is None:  # cached until the period step changes technology
             self.labour = (innovation.labour_factor(self.tech, self.cfg.innovation)
                            if self.on["innovation"] else np.ones(world.firms.n))
@@ -216,7 +199,7 @@ class BehaviourLayer(Process):
         firms, links = world.firms, world.links
         result = production
         self.last_result = result
-        self.booked_total += self.booked
+        self.accounts.book(self.spending.booked)
         if self.on["trust"]:
             self.forgive = trust.forgiveness(firms, links, self.esg.reputation,
                                              self.shock_memory,
@@ -331,10 +314,9 @@ class BehaviourLayer(Process):
                                   self.rng["innovation"])
         digital.reset_entrants(self.digital, firms, entrants, cfg.digital, self.rng["digital"])
         # The engine restarts an entrant's running totals: so do the period marks.
-        for array in (self.extra_safety, self.spend_per_tick, self.period_revenue,
-                      self.period_profit, self.margin, self.disruption, self.revenue_mark,
-                      self.profit_mark, self.booked_total):
+        for array in (self.extra_safety, self.spending.per_tick, self.margin, self.disruption):
             array[entrants] = 0.0
+        self.accounts.reset(entrants)
         self.safety = self.labour = None
         # Entry reconnects the entrants' own input links; every other switch of supplier was
         # seen already (after_sourcing, grow_links): look at the entrants' rows only.

@@ -50,11 +50,7 @@ def run_period(layer: BehaviourLayer, tick: int) -> None:
     firms, links = model.firms, model.links
     view = LinkView.of(firms, links)
     review = (tick // cfg.period) % cfg.review_periods == 0
-    # The period's revenue and operating profit (before behaviour costs) per firm.
-    profit_total = firms.total_profit + layer.booked_total
-    layer.period_revenue = firms.total_revenue - layer.revenue_mark
-    layer.period_profit = profit_total - layer.profit_mark
-    layer.revenue_mark, layer.profit_mark = firms.total_revenue.copy(), profit_total
+    layer.accounts.close_period(firms)  # the period's revenue and operating profit
     _situation(layer, view)
     if review or layer.leader_links is None:
         # Live links to chain leaders that trust the supplier: joint projects, R&D motive.
@@ -71,7 +67,7 @@ def run_period(layer: BehaviourLayer, tick: int) -> None:
     intensity = _invest(layer, view, leader_links)
     if on["esg"]:
         esg.apply_spending(layer.esg, intensity["esg"], cfg.esg)
-        layer.last_esg_spend = intensity["esg"]
+        layer.spending.last_esg = intensity["esg"]
     if on["innovation"]:
         spill = (replace(cfg.innovation, spillover_rate=per_review(
                      cfg.innovation.spillover_rate, cfg.review_periods),
@@ -106,7 +102,7 @@ def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
     """Quarterly: ESG ratings, audits, detection and imitation; credit terms."""
     model, cfg, on = layer.world, layer.cfg, layer.on
     firms, links = model.firms, model.links
-    revenue = layer.period_revenue
+    revenue = layer.accounts.revenue
     if on["esg"]:
         periods = cfg.review_periods
         review_cfg = replace(
@@ -117,14 +113,13 @@ def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
         esg.update_ratings(layer.esg, firms.alive, tick, review_cfg, layer.rng["esg"])
         detected = esg.audit(layer.esg, firms, tick, review_cfg, layer.rng["esg"])
         stats["esg_detections"] = float(len(detected))
-        layer.fines_due[detected] += cfg.esg.fine_weeks * revenue[detected] / cfg.period
-        layer.fines_pending = len(detected) > 0
+        layer.spending.fine(detected, cfg.esg.fine_weeks * revenue[detected] / cfg.period)
         if on["trust"]:
             trust.cut_trust(layer.trust.trust, links, detected, layer.esg.sensitivity,
                             cfg.esg.trust_penalty)
-        fines = divide_where(layer.fines_due, revenue, revenue > 0)
+        fines = divide_where(layer.spending.fines_due, revenue, revenue > 0)
         layer.esg.payoff = esg.payoffs(layer.esg, firms.tier, firms.alive, layer.margin,
-                                       layer.last_esg_spend, fines, cfg.esg, layer.tier_order)
+                                       layer.spending.last_esg, fines, cfg.esg, layer.tier_order)
         esg.imitate(layer.esg, firms.tier, layer.tier_order, firms.alive, review_cfg,
                     layer.rng["esg"])
         # ESG widens the pool a firm is screened into and makes it a likelier pick.
@@ -164,8 +159,8 @@ def _review_prices_and_shares(layer: BehaviourLayer, view: LinkView) -> None:
 def _situation(layer: BehaviourLayer, view: LinkView) -> None:
     """Smoothed margin and input disruption of the period."""
     firms, links = layer.world.firms, layer.world.links
-    margin = divide_where(layer.period_profit, layer.period_revenue,
-                          layer.period_revenue > EPS)
+    books = layer.accounts
+    margin = divide_where(books.profit, books.revenue, books.revenue > EPS)
     layer.margin += MARGIN_MEMORY * (margin - layer.margin)
     fill = view.mean_over_suppliers(links, links.fill_rate, empty=1.0)
     now = np.maximum(1.0 - fill, 1.0 - firms.availability)
@@ -181,11 +176,11 @@ def _invest(layer: BehaviourLayer, view: LinkView, leader_links: np.ndarray
     """
     model, cfg, on = layer.world, layer.cfg, layer.on
     firms = model.firms
-    revenue = layer.period_revenue
+    revenue = layer.accounts.revenue
     credit = (investment_credit(firms, layer.credit, cfg.finance) if on["finance"]
               else np.zeros(firms.n))
     situation = investment.Situation(
-        profit=layer.period_profit, revenue=revenue, credit=credit, margin=layer.margin,
+        profit=layer.accounts.profit, revenue=revenue, credit=credit, margin=layer.margin,
         disruption=layer.disruption, requirement_gap=layer.requirement_gap,
         leader_customer=leader_links > 0,
         maturity=layer.digital.maturity,
@@ -199,14 +194,14 @@ def _invest(layer: BehaviourLayer, view: LinkView, leader_links: np.ndarray
     by_strategy = np.ones(3)
     by_strategy[esg.GREENWASH] = cfg.esg.greenwash_cost_share
     esg_share = by_strategy.take(layer.esg.strategy)
-    layer.spend = {"rd": budget * shares[0], "digital": budget * shares[1],
-                   "esg": budget * shares[2] * esg_share}
-    layer.spend_per_tick = sum(layer.spend.values()) / cfg.period
+    layer.spending.plan({"rd": budget * shares[0], "digital": budget * shares[1],
+                         "esg": budget * shares[2] * esg_share}, cfg.period)
     if on["investment"]:
         target = investment.buffer_target(shares, cfg.investment)
         layer.extra_safety += cfg.investment.buffer_adjustment * (target - layer.extra_safety)
     selling = revenue > EPS
-    return {use: divide_where(spent, revenue, selling) for use, spent in layer.spend.items()}
+    return {use: divide_where(spent, revenue, selling)
+            for use, spent in layer.spending.by_use.items()}
 
 
 def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
@@ -223,7 +218,7 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
         return np.empty(0, dtype=np.int64), view  # nothing in progress, no decisions due
     links = model.links
     n_links = links.n
-    weekly_revenue = layer.period_revenue / cfg.period
+    weekly_revenue = layer.accounts.revenue / cfg.period
     cost = cfg.upgrading.cost_weeks * weekly_revenue
     funds = firms.cash + layer.credit.line
     candidates = np.flatnonzero(
@@ -237,9 +232,7 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
         if model.links.n > n_links:
             layer.grow_links(np.arange(n_links, model.links.n))
             view = view.grown(firms, model.links)
-        paying = np.concatenate([at_once, started])
-        layer.one_off[paying] += cost[paying]
-        layer.one_off_due = len(paying) > 0
+        layer.spending.charge_one_off(np.concatenate([at_once, started]), cost)
     # Recipe changes decided now take effect at the start of the next tick (phase 4, the
     # recipe lever), so that production always uses the recipe its inputs were ordered and
     # counted for. Steps and switches are planned on ``plan``: the firms as they will be,
