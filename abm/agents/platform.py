@@ -1,7 +1,7 @@
-"""Digital platform agents (spec §1).
+"""Digital platform agents (spec §1): members, commission rate and the fees they collect.
 
-So far a platform has members and earns a commission on its members' export sales; matching,
-data sharing, SaaS tools and full-managed pricing arrive with the platform-policy issue.
+Platform rules (membership, fee rate, fees per platform) live in :mod:`abm.platforms`; the
+agent is what users inspect and script, and keeps each platform's books.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class Platform(mesa.Agent):
         self.commission_rate = commission_rate
         self.mode = mode
         self.revenue_total = 0.0
+        self.revenue_last = 0.0
 
     @property
     def members(self) -> np.ndarray:
@@ -41,7 +42,9 @@ class Platform(mesa.Agent):
         firms = self.model.firms
         return np.flatnonzero((firms.platform == self.platform_id) & firms.alive)
 
-    def collect(self, earned: float) -> float:
-        """Book this tick's commission from members; returns it."""
-        self.revenue_total += earned
-        return earned
+    def collect(self, fees: float) -> float:
+        """Book this tick's commission paid by the members (the same amount the members'
+        accounts book as ``platform_fees``); returns it."""
+        self.revenue_last = fees
+        self.revenue_total += fees
+        return fees
