@@ -42,7 +42,8 @@ from abm.core.state import ASSEMBLY_TIER
 if TYPE_CHECKING:
     from abm.behaviour.layer import BehaviourLayer
 
-TICKS_PER_YEAR = 52
+from abm.core.calendar import TICKS_PER_YEAR
+
 STATE_SERIES = ("greenwashing_rate", "mean_esg_true", "mean_trust", "digital_adoption_rate",
                 "mean_technology", "mean_reputation", "mean_digital_maturity")
 

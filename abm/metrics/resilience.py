@@ -27,9 +27,8 @@ import numpy as np
 import pandas as pd
 
 from abm.config.schema import MetricsConfig
+from abm.core.calendar import TICKS_PER_YEAR
 from abm.network.spec import ASSEMBLY_TIER
-
-TICKS_PER_YEAR = 52
 
 
 @dataclass
