@@ -2,7 +2,7 @@
 
 A buyer watches each supplier's fill rate (a moving average of shipped / owed). When it falls
 below ``switch_threshold``, or the supplier exits, the buyer starts a search that takes
-``search_ticks`` (per buyer: the sourcing levers, e.g. digital maturity); a search is dropped if the old
+``search_ticks`` (per buyer, from the sourcing levers); a search is dropped if the old
 supplier recovers first. When the search ends the buyer picks a new supplier of the same
 product in its chain by the generator's attachment rule (size-weighted, region-biased),
 screening out exited firms, firms running below ``min_availability`` and weighting by spare
