@@ -75,7 +75,9 @@ def test_malformed_network_file_fails_clearly(tmp_path: Path, break_it, must_men
 
 def test_well_formed_network_file_runs(tmp_path: Path) -> None:
     overrides = _write_network(tmp_path, *_tiny_network())
-    result = simulate([*overrides, "scenario=none", "ticks=20"])
+    # A run shorter than the default metric windows (26 ticks) sets shorter windows.
+    result = simulate([*overrides, "scenario=none", "ticks=20", "metrics.warmup=5",
+                       "metrics.late_window=10"])
     assert result.timeseries["performance"].min() > 0.99
 
 

@@ -199,10 +199,12 @@ def _check_consistency(conf: SimulationConfig) -> None:
     metrics = conf.metrics
     if metrics.warmup >= conf.ticks:
         raise _fail("metrics.warmup", metrics.warmup,
-                    f"shorter than the run, ticks={conf.ticks} (at most {conf.ticks - 1})")
+                    f"shorter than the run, ticks={conf.ticks} (at most {conf.ticks - 1})",
+                    "For a run this short, also set a shorter metrics.warmup.")
     if metrics.late_window > conf.ticks:
         raise _fail("metrics.late_window", metrics.late_window,
-                    f"at most the run's length, ticks={conf.ticks}")
+                    f"at most the run's length, ticks={conf.ticks}",
+                    "For a run this short, also set a shorter metrics.late_window.")
     if sum(conf.behaviour.esg.weights) <= 0:
         raise _fail("behaviour.esg.weights", conf.behaviour.esg.weights,
                     "three weights (E, S, G) with a positive sum")
