@@ -14,10 +14,15 @@ import pandas as pd
 
 
 def failure_labels(table: pd.DataFrame, rule: Mapping[str, object]) -> tuple[pd.Series, str]:
-    """Boolean failure per run and a description, from ``{metric, fail_above_quantile}`` or
-    ``{metric, fail_below_quantile}`` (quantiles over the sweep)."""
+    """Boolean failure per run and a description, from ``{metric, fail_above}`` /
+    ``{metric, fail_below}`` (thresholds) or ``fail_above_quantile`` / ``fail_below_quantile``
+    (quantiles over the sweep)."""
     metric = str(rule["metric"])
     values = pd.to_numeric(table[metric], errors="coerce")
+    if "fail_above" in rule:
+        return values > float(rule["fail_above"]), f"{metric} > {rule['fail_above']}"  # type: ignore[arg-type]
+    if "fail_below" in rule:
+        return values < float(rule["fail_below"]), f"{metric} < {rule['fail_below']}"  # type: ignore[arg-type]
     if "fail_below_quantile" in rule:
         cut = float(values.quantile(float(rule["fail_below_quantile"])))  # type: ignore[arg-type]
         return values < cut, f"{metric} < {cut:.4g}"
@@ -34,6 +39,27 @@ def _features(table: pd.DataFrame, params: Sequence[str]) -> pd.DataFrame:
         frame = pd.concat([frame, pd.get_dummies(table[cats].astype(str), prefix_sep="=")
                            .astype(float)], axis=1)
     return frame.loc[:, frame.nunique() > 1]
+
+
+def _collapse(structure: object) -> np.ndarray:
+    """Nodes that end a box: leaves, and splits whose two sides predict the same class."""
+    left, right = structure.children_left, structure.children_right  # type: ignore[attr-defined]
+    predicted = structure.value[:, 0, :].argmax(axis=1)  # type: ignore[attr-defined]
+    terminal = np.zeros(len(left), dtype=bool)
+    uniform = predicted.copy()
+
+    def visit(node: int) -> bool:
+        if left[node] < 0:
+            terminal[node] = True
+            return True
+        done_l, done_r = visit(left[node]), visit(right[node])
+        if done_l and done_r and uniform[left[node]] == uniform[right[node]]:
+            terminal[node], uniform[node] = True, uniform[left[node]]
+            return True
+        return False
+
+    visit(0)
+    return terminal
 
 
 def discover(table: pd.DataFrame, params: Sequence[str], rule: Mapping[str, object],
@@ -58,8 +84,12 @@ def discover(table: pd.DataFrame, params: Sequence[str], rule: Mapping[str, obje
     leaf_size = max(2, len(table) // 20)
     tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=leaf_size,
                                   random_state=0).fit(features.to_numpy(), fail.to_numpy())
-    leaves = tree.apply(features.to_numpy())
     structure = tree.tree_
+    terminal = _collapse(structure)
+    # each run's box: the first node on its path that is terminal after collapsing
+    paths = tree.decision_path(features.to_numpy()).tocsr()
+    leaves = np.array([next(n for n in paths.indices[paths.indptr[i]:paths.indptr[i + 1]]
+                            if terminal[n]) for i in range(len(features))])
     conditions: dict[int, list[str]] = {0: []}
     for node in range(structure.node_count):
         left, right = structure.children_left[node], structure.children_right[node]
