@@ -132,8 +132,8 @@ def trajectories(series: pd.DataFrame, factor: str, out: Path) -> Figure | None:
         sns.lineplot(data=data, x="step", y=column, hue=factor, estimator="median",
                      errorbar=("pi", 90), ax=ax, legend=ax is np.atleast_1d(axes)[0])
         ax.set_xlabel("week (tick)")
-        ax.set_ylabel(_label(column))
-        ax.set_title(column.replace("_", " "))
+        ax.set_ylabel(UNITS.get(column, column))  # the panel title names the series
+        ax.set_title(column)
     fig.suptitle("ESG, trust and digital adoption trajectories")
     return _save(fig, out / "trajectories.png"), (
         f"True ESG level, mean link trust and digital adoption over time by {factor} "
