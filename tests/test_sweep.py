@@ -30,7 +30,7 @@ def tiny_runs(n_seeds: int = 3) -> list:
 def aggregate(root: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Metrics and time series of a sweep in a canonical order (provenance columns dropped)."""
     store = SweepStore(root)
-    table = store.summaries().drop(columns=["batch", "wall_seconds", "worker"])
+    table = store.summaries().drop(columns=["batch", "wall_seconds", "sim_seconds", "worker"])
     table = table.sort_values("run_id").reset_index(drop=True)
     series = store.timeseries(arm=None).sort_values(["run_id", "arm", "step"])
     return table, series.reset_index(drop=True)

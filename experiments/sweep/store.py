@@ -43,6 +43,7 @@ class RunRecord:
     error: str = ""
     traceback: str = ""
     wall_seconds: float = 0.0
+    sim_seconds: float = 0.0
     worker: str = ""
 
 
@@ -116,6 +117,7 @@ class SweepStore:
                  **rec.summary, "config_hash": rec.config_hash, "config_json": rec.config_json,
                  "overrides": json.dumps(list(rec.spec.overrides)), "error": rec.error,
                  "traceback": rec.traceback, "wall_seconds": rec.wall_seconds,
+                 "sim_seconds": rec.sim_seconds,
                  "worker": rec.worker, "git_commit": commit, "batch": name}
                 for rec in records]
         path = self.root / SUMMARIES / name

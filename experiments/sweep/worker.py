@@ -48,14 +48,16 @@ def run_one(spec: RunSpec) -> RunRecord:
 
         config = dataclasses.replace(_point_config(point), seed=spec.seed)
         digest, text = config_hash(config)
+        simulated = time.perf_counter()
         result = run_config(config)
+        simulated = time.perf_counter() - simulated
         bad = [k for k, v in result.summary.items()
                if isinstance(v, float) and v in (float("inf"), float("-inf"))]
         if bad:
             raise FloatingPointError(f"non-finite summary metrics: {', '.join(bad)}")
         return RunRecord(spec=spec, status="ok", summary=dict(result.summary),
                          timeseries=result.timeseries, twin_timeseries=result.twin_timeseries,
-                         config_hash=digest, config_json=text,
+                         config_hash=digest, config_json=text, sim_seconds=simulated,
                          wall_seconds=time.perf_counter() - started, worker=worker)
     except Exception as exc:  # a failed run is a result; the sweep goes on
         return RunRecord(spec=spec, status="failed", config_hash=digest, config_json=text,
