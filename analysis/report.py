@@ -16,6 +16,7 @@ import pandas as pd
 from analysis import figures
 from analysis.discovery import discover
 from analysis.effects import paired_effects
+from experiments.sweep.design import SAMPLERS
 from experiments.sweep.store import SweepStore
 
 DEFAULT_METRICS = ["resilience_loss", "resistance", "recovery_time", "sme_survival_rate"]
@@ -47,6 +48,26 @@ def _figure_html(figure: tuple[Path, str] | None, title: str, missing: str) -> s
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
+def _sensitivity_html(table: pd.DataFrame, cfg: dict, spec: dict, out: Path) -> list[str]:
+    """Morris/Sobol ranking for sampled designs (nothing for grids)."""
+    design = cfg.get("design") or {}
+    if design.get("kind") not in ("morris", "sobol"):
+        return []
+    from analysis.sensitivity import ranking_figure, sweep_sensitivity
+
+    metrics = [m for m in spec.get("sensitivity_metrics", spec["metrics"]) if m in table]
+    try:
+        results = sweep_sensitivity(table, design, metrics)
+    except ValueError as exc:
+        return [f"<h3>Sensitivity</h3><p><em>{html.escape(str(exc))}</em></p>"]
+    parts = [_figure_html(ranking_figure(results, design["kind"], out), "Sensitivity", "")]
+    for metric, frame in results.items():
+        frame.to_csv(out / f"sensitivity_{metric}.csv", index=False)
+        parts.append(f"<h4>{html.escape(metric)}</h4>"
+                     + frame.to_html(index=False, float_format="{:.4g}".format))
+    return parts
+
+
 def write_report(root: Path | str) -> Path:
     """Write ``report.html`` (figures as PNG, tables as CSV) into the sweep directory."""
     store, table, failed = load_sweep(root)
@@ -57,6 +78,10 @@ def write_report(root: Path | str) -> Path:
     factor = spec.get("factor") or (params[0] if params else "seed")
     reference = spec.get("reference", table[factor].iloc[0] if len(table) else None)
     facet = spec.get("facet") if spec.get("facet") in params else None
+    sampled = (cfg.get("design") or {}).get("kind") in SAMPLERS
+    if sampled:  # every point is its own level: analyse by sensitivity and discovery instead
+        factor, reference, facet = "design", None, None
+        table = table.assign(design=cfg["design"]["kind"])
     metrics = [m for m in spec["metrics"] if m in table.columns]
     out = store.root / "report"
     out.mkdir(exist_ok=True)
@@ -64,6 +89,8 @@ def write_report(root: Path | str) -> Path:
                              by=[facet] if facet else [])
     effects.to_csv(out / "effects.csv", index=False)
     series = store.timeseries([c for c in SERIES])
+    if sampled:
+        series = series.assign(design=cfg["design"]["kind"])
     title = cfg.get("title") or meta.get("experiment") or store.root.name
     parts = [f"<h1>{html.escape(str(title))}</h1>",
              f"<p>Sweep <code>{html.escape(str(store.root))}</code>: {len(table)} ok runs, "
@@ -71,7 +98,11 @@ def write_report(root: Path | str) -> Path:
              f"design point; swept: {html.escape(', '.join(params))}. Commit "
              f"<code>{html.escape(str(meta.get('provenance', {}).get('git')))}</code>.</p>"]
     levels = table[factor].astype(str).unique() if len(table) else []
-    if len(levels) < 2:
+    if sampled:
+        parts.append(f"<p>A sampled ({cfg['design']['kind']}) design: every run has its own "
+                     "parameter values, so the figures pool all runs and the parameters' "
+                     "roles are in the sensitivity ranking and the discovery boxes.</p>")
+    elif len(levels) < 2:
         parts.append(f"<p><strong>Only one level of {html.escape(factor)} "
                      f"({html.escape(', '.join(levels))}) exists, so there is no effect to "
                      "estimate yet; the figures show the distributions of that level.</strong>"
@@ -106,6 +137,7 @@ def write_report(root: Path | str) -> Path:
         parts.append("<p>Boxes from a depth-3 classification tree over the swept parameters; "
                      "coverage = share of all failures inside the box, density = share of the "
                      "box's runs that fail.</p>")
+    parts += _sensitivity_html(table, cfg, spec, out)
     if len(failed):
         parts.append("<h3>Failed runs</h3>" + failed[["run_id", "seed", *params, "error"]]
                      .to_html(index=False))

@@ -86,3 +86,19 @@ def test_report_of_a_tiny_sweep(tmp_path: Path) -> None:
     effects = pd.read_csv(page.parent / "effects.csv")
     assert set(effects["metric"]) == {"resilience_loss", "resistance"}
     assert (effects["n_seeds"] == 2).all() and (effects["level"] == 0.5).all()
+
+
+def test_sensitivity_ranks_the_parameter_that_matters() -> None:
+    from analysis.sensitivity import sweep_sensitivity
+    from experiments.sweep.design import design_points
+
+    ranges = {"strong": {"low": 0.0, "high": 1.0}, "weak": {"low": 0.0, "high": 1.0},
+              "none": {"low": 0.0, "high": 1.0}}
+    for kind, n, column in (("morris", 20, "mu_star"), ("sobol", 64, "ST")):
+        design = {"kind": kind, "parameters": ranges, "n": n}
+        points = design_points(design)
+        rows = [{"point": i, "seed": s, "loss": 5 * p["strong"] + 0.5 * p["weak"] + 0.01 * s}
+                for i, p in enumerate(points) for s in range(2)]
+        ranking = sweep_sensitivity(pd.DataFrame(rows), design, ["loss"])["loss"]
+        assert list(ranking["parameter"]) == ["strong", "weak", "none"], kind
+        assert ranking[column].iloc[2] < 0.05 * ranking[column].iloc[0]
