@@ -146,3 +146,19 @@ def test_bad_model_key_fails_before_any_run(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="safety_stock_weeks"):
         run_sweep(tmp_path, runs, {"name": "t"}, ExecutorConfig("serial"), progress=False)
     assert not (tmp_path / "summaries").exists()
+
+
+def test_fast_point_config_equals_full_composition() -> None:
+    import dataclasses
+
+    from abm.config.compose import compose_config
+    from experiments.sweep.worker import QUIET, _point_config
+
+    for overrides in (("scenario=pandemic", "network.n_firms=200", "market.safety_stock_weeks=0.7"),
+                      ("network.tier_shares=[0.4,0.3,0.2,0.1]", "policy=baseline",
+                       "scenario.shocks.regional_disaster.recovery.profile=step",
+                       "behaviour.upgrading.enabled=false", "platforms.mode=full_managed"),
+                      ("scenario=[pandemic,regional_disaster]", "ticks=80")):
+        fast = _point_config(overrides)
+        full = compose_config([*overrides, *QUIET])
+        assert dataclasses.asdict(fast) == dataclasses.asdict(full), overrides
