@@ -41,6 +41,12 @@ def _features(table: pd.DataFrame, params: Sequence[str]) -> pd.DataFrame:
     return frame.loc[:, frame.nunique() > 1]
 
 
+def _simplify(conditions: list[str]) -> list[str]:
+    """Drop ``key != a`` where the same box says ``key == b`` (implied by it)."""
+    equal = {c.split(" == ")[0] for c in conditions if " == " in c}
+    return [c for c in conditions if not (" != " in c and c.split(" != ")[0] in equal)]
+
+
 def _collapse(structure: object) -> np.ndarray:
     """Nodes that end a box: leaves, and splits whose two sides predict the same class."""
     left, right = structure.children_left, structure.children_right  # type: ignore[attr-defined]
@@ -108,7 +114,7 @@ def discover(table: pd.DataFrame, params: Sequence[str], rule: Mapping[str, obje
     for leaf in np.unique(leaves):
         inside = leaves == leaf
         n_fail = int(fail.to_numpy()[inside].sum())
-        rows.append({"box": " and ".join(conditions[leaf]) or "(everything)",
+        rows.append({"box": " and ".join(_simplify(conditions[leaf])) or "(everything)",
                      "n_runs": int(inside.sum()), "n_fail": n_fail,
                      "coverage": n_fail / total_fail, "density": n_fail / int(inside.sum())})
     boxes = pd.DataFrame(rows).sort_values(["density", "coverage"], ascending=False)

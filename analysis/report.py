@@ -32,6 +32,11 @@ def load_sweep(root: Path | str) -> tuple[SweepStore, pd.DataFrame, pd.DataFrame
     return store, table[table["status"] == "ok"].copy(), table[table["status"] != "ok"].copy()
 
 
+def _commit(meta: dict) -> str:
+    git = (meta.get("provenance") or {}).get("git") or {}
+    return f"{git.get('commit', 'unknown')}{' (with local changes)' if git.get('dirty') else ''}"
+
+
 def _onset(table: pd.DataFrame) -> int | None:
     onsets = []
     for text in table["config_json"].head(20):
@@ -96,7 +101,7 @@ def write_report(root: Path | str) -> Path:
              f"<p>Sweep <code>{html.escape(str(store.root))}</code>: {len(table)} ok runs, "
              f"{len(failed)} failed, {table['seed'].nunique() if len(table) else 0} seeds per "
              f"design point; swept: {html.escape(', '.join(params))}. Commit "
-             f"<code>{html.escape(str(meta.get('provenance', {}).get('git')))}</code>.</p>"]
+             f"<code>{html.escape(_commit(meta))}</code>.</p>"]
     levels = table[factor].astype(str).unique() if len(table) else []
     if sampled:
         parts.append(f"<p>A sampled ({cfg['design']['kind']}) design: every run has its own "
