@@ -20,13 +20,14 @@ def sweep_main(argv: list[str]) -> None:
     from abm.config.validate import ConfigError
     from experiments.experiment import ExperimentError, experiment_names, run_experiment
     from experiments.sweep.design import DesignError
+    from experiments.sweep.executors import ExecutorError
 
     if not argv or argv[0] in ("-h", "--help"):
         print(SWEEP_USAGE.format(names=", ".join(experiment_names())))
         raise SystemExit(0 if argv else EXIT_BAD_CONFIG)
     try:
         _, report = run_experiment(argv[0], argv[1:], progress=True)
-    except (ExperimentError, DesignError, ConfigError) as exc:
+    except (ExperimentError, DesignError, ConfigError, ExecutorError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_CONFIG) from None
     print(f"[ecosim] report: {report}")

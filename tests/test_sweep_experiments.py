@@ -47,6 +47,7 @@ def test_cli_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
 
     for argv in (["sweep", "green_transition"], ["sweep", "no_such_experiment"],
                  ["sweep", "policy_comparison", "sise=full"],
+                 ["sweep", "policy_comparison", f"out={tmp_path}", "executor.kind=dask"],
                  ["sweep", "buffers_vs_efficiency", f"out={tmp_path}",
                   "base=[scenario=regional_disaster,market.safety_stok_weeks=1]"]):
         with pytest.raises(SystemExit) as exc:

@@ -23,6 +23,10 @@ from experiments.sweep.worker import run_batch
 EXECUTORS = ("serial", "joblib", "ray")
 
 
+class ExecutorError(ValueError):
+    """An executor that cannot run here (unknown kind, Ray not installed)."""
+
+
 @dataclass
 class ExecutorConfig:
     """How to run batches.
@@ -60,7 +64,7 @@ def _ray(batches: Sequence[Sequence[RunSpec]], n_jobs: int, address: str | None
     try:
         import ray
     except ImportError:
-        raise RuntimeError("executor.kind=ray needs Ray: pip install -e .[ray] "
+        raise ExecutorError("executor.kind=ray needs Ray: pip install -e .[ray] "
                            "(ray[default]==2.60.0).") from None
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     started_here = not ray.is_initialized()
@@ -86,6 +90,23 @@ def _ray(batches: Sequence[Sequence[RunSpec]], n_jobs: int, address: str | None
             ray.shutdown()
 
 
+def check_executor(executor: ExecutorConfig) -> None:
+    """Fail before anything is written when the executor cannot run here.
+
+    Raises:
+        ExecutorError: unknown kind, or Ray requested but not installed.
+    """
+    if executor.kind not in EXECUTORS:
+        raise ExecutorError(f"Unknown executor `{executor.kind}`; executor.kind must be one of: "
+                            f"{', '.join(EXECUTORS)}.")
+    if executor.kind == "ray":
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
+            raise ExecutorError("executor.kind=ray needs Ray: pip install -e .[ray] "
+                                "(ray[default]==2.60.0).")
+
+
 def map_batches(batches: Sequence[Sequence[RunSpec]], executor: ExecutorConfig
                 ) -> Iterator[list[RunRecord]]:
     """Run batches with the chosen executor, yielding each batch's records when it finishes."""
@@ -95,5 +116,5 @@ def map_batches(batches: Sequence[Sequence[RunSpec]], executor: ExecutorConfig
         return _joblib(batches, executor.n_jobs)
     if executor.kind == "ray":
         return _ray(batches, executor.n_jobs, executor.address)
-    raise ValueError(f"Unknown executor `{executor.kind}`; executor.kind must be one of: "
+    raise ExecutorError(f"Unknown executor `{executor.kind}`; executor.kind must be one of: "
                      f"{', '.join(EXECUTORS)}.")

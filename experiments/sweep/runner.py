@@ -19,7 +19,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from experiments.sweep.design import RunSpec
-from experiments.sweep.executors import ExecutorConfig, map_batches
+from experiments.sweep.executors import ExecutorConfig, check_executor, map_batches
 from experiments.sweep.store import RunRecord, SweepStore
 
 
@@ -118,6 +118,7 @@ def run_sweep(root: Path | str, runs: Sequence[RunSpec], meta: dict[str, object]
         Counts of what was skipped, run and failed.
     """
     executor = executor or ExecutorConfig()
+    check_executor(executor)
     if validate:
         validate_points(runs)
     store = SweepStore(root)
