@@ -14,6 +14,10 @@ commands:
                     start the browser app (default http://127.0.0.1:8765)
   bench [--sizes N ...]
                     print ticks/s and firm-ticks/s for several network sizes
+  sweep EXPERIMENT [OVERRIDES]
+                    run (or resume) a named experiment and write its report
+  replicate [--size ci|full] [--check]
+                    run the replication suite and write its table
 """
 
 
@@ -40,6 +44,10 @@ def main(argv: list[str] | None = None) -> None:
         from experiments.benchmarks.bench_engine import main as bench_main
 
         bench_main(rest)
+    elif command in ("sweep", "replicate"):
+        from experiments import cli as experiments_cli
+
+        getattr(experiments_cli, f"{command}_main")(rest)
     else:
         print(f"error: unknown command '{command}'.\n{USAGE}", file=sys.stderr)
         raise SystemExit(2)

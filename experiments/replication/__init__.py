@@ -1,0 +1,1 @@
+"""Replication suite: hypotheses from the literature and MODEL_SPEC §7, tested by sweeps."""

@@ -1,0 +1,58 @@
+"""Named experiments: configs compose, instruments are checked, bad input exits with code 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from experiments.experiment import (
+    ExperimentError,
+    build_runs,
+    check_instruments,
+    experiment_names,
+    load_experiment,
+)
+
+NAMED = {"policy_comparison", "buffers_vs_efficiency", "digital_agility", "esg_signalling",
+         "platform_power", "early_warning", "green_transition", "chain_leader_system"}
+
+
+def test_every_named_experiment_composes_in_both_sizes() -> None:
+    assert set(experiment_names()) >= NAMED
+    for name in NAMED:
+        quick, full = load_experiment(name), load_experiment(name, ["size=full"])
+        assert quick["size"]["name"] == "quick" and full["size"]["seeds"] >= 20
+        assert quick["analysis"]["factor"]
+
+
+def test_policy_comparison_expands_the_registry_and_crosses_seeds() -> None:
+    cfg = load_experiment("policy_comparison", ["size.seeds=3"])
+    check_instruments(cfg)
+    runs = build_runs(cfg)
+    scenarios = cfg["design"]["parameters"]["scenario"]
+    assert len(runs) == len(scenarios) * 3  # today only baseline is in the registry
+    assert {r.params["policy"] for r in runs} == {"baseline"}
+    assert all("network.n_firms=300" in r.overrides for r in runs)
+
+
+@pytest.mark.parametrize("name,missing", [("green_transition", "carbon_price"),
+                                          ("early_warning", "resource_dispatch"),
+                                          ("chain_leader_system", "chain_leader_system")])
+def test_missing_instruments_stop_with_their_names(name: str, missing: str) -> None:
+    with pytest.raises(ExperimentError, match=missing):
+        check_instruments(load_experiment(name))
+
+
+def test_cli_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    from abm.cli import main
+
+    for argv in (["sweep", "green_transition"], ["sweep", "no_such_experiment"],
+                 ["sweep", "policy_comparison", "sise=full"],
+                 ["sweep", "policy_comparison", f"out={tmp_path}", "executor.kind=dask"],
+                 ["sweep", "buffers_vs_efficiency", f"out={tmp_path}",
+                  "base=[scenario=regional_disaster,market.safety_stok_weeks=1]"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and len(err.splitlines()) == 1, err
+    assert not (tmp_path / "summaries").exists()
