@@ -71,7 +71,7 @@ class EcosystemModel(mesa.Model):
                  behaviour: bool = True) -> None:
         config = config or SimulationConfig()
         seed = config.seed if seed is None else seed
-        super().__init__(seed=seed)
+        super().__init__(rng=seed)
         self.config = config
         self.seed = seed
         self.streams = dict(zip(STREAMS, (np.random.default_rng(s) for s in
