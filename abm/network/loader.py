@@ -62,6 +62,17 @@ def read_table(path: str) -> pd.DataFrame:
     raise _bad(path, f"unknown file type '{file.suffix}'", ".csv or .parquet")
 
 
+def _rows(bad: pd.Series | np.ndarray) -> str:
+    """The first offending rows, counted as in the table (0 = first row after the header)."""
+    rows = [int(r) for r in np.flatnonzero(np.asarray(bad))[:3]]
+    return f"rows {rows} (counted from 0 after the header)"
+
+
+def _show(value: object) -> str:
+    """A cell value as the user wrote it (plain Python, not numpy's repr)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def _int_column(frame: pd.DataFrame, column: str, path: str, low: int, high: int
                 ) -> np.ndarray:
     # Parsed as float first: an integer too large for int64 must be refused, not wrap around.
@@ -69,9 +80,8 @@ def _int_column(frame: pd.DataFrame, column: str, path: str, low: int, high: int
     bad = (values.isna() | ~np.isfinite(values) | (values != values.round()) | (values < low)
            | (values > high))
     if bad.any():
-        rows = list(frame.index[bad][:3])
-        raise _bad(path, f"column '{column}' has invalid values in rows {rows} "
-                   f"(e.g. {frame[column][bad].iloc[0]!r})", f"integers from {low} to {high}")
+        raise _bad(path, f"column '{column}' has invalid values in {_rows(bad)} "
+                   f"(e.g. {_show(frame[column][bad].iloc[0])})", f"integers from {low} to {high}")
     return values.to_numpy().astype(np.int64)
 
 
@@ -80,9 +90,8 @@ def _weight_column(frame: pd.DataFrame, column: str, path: str) -> np.ndarray:
     values = pd.to_numeric(frame[column], errors="coerce").astype(float).to_numpy()
     bad = ~np.isfinite(values) | (values <= 0) | (values > MAX_WEIGHT)
     if bad.any():
-        rows = list(np.flatnonzero(bad)[:3])
         raise _bad(path, f"column '{column}' has missing, non-finite, non-positive or too large "
-                   f"values in rows {rows} (e.g. {frame[column].iloc[rows[0]]!r})",
+                   f"values in {_rows(bad)} (e.g. {_show(frame[column][bad].iloc[0])})",
                    f"finite numbers greater than 0 and at most {MAX_WEIGHT:g}")
     return values
 
