@@ -57,7 +57,8 @@ find_py312() {
   local cand root
   if [ -n "${ECOSIM_PYTHON:-}" ]; then
     is_py312 "$ECOSIM_PYTHON" && { command -v "$ECOSIM_PYTHON"; return 0; }
-    die "ECOSIM_PYTHON=$ECOSIM_PYTHON is not a working Python 3.12"
+    printf '[setup] ECOSIM_PYTHON=%s is not a working Python 3.12\n' "$ECOSIM_PYTHON" >&2
+    return 1
   fi
   for cand in python3.12 python3; do
     if command -v "$cand" >/dev/null 2>&1 && is_py312 "$cand"; then
