@@ -33,12 +33,15 @@ _STATE = {"started": False}
 def _split_arguments(argv: list[str]) -> tuple[list[str], list[str]]:
     """(Hydra flags with their values, overrides) from command-line arguments."""
     takes_value = {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd",
-                   "--package", "-p", "--experimental-rerun"}
+                   "--package", "-p", "--experimental-rerun", "--cfg", "-c"}
+    # --info takes an optional value: one of these words.
+    info_values = {"all", "config", "defaults", "defaults-tree", "plugins", "searchpath"}
     flags, overrides, expect_value = [], [], False
-    for arg in argv:
+    for i, arg in enumerate(argv):
         if expect_value or arg.startswith("-"):
             flags.append(arg)
-            expect_value = arg in takes_value and not expect_value
+            expect_value = not expect_value and (arg in takes_value or (
+                arg in ("--info", "-i") and i + 1 < len(argv) and argv[i + 1] in info_values))
         else:
             overrides.append(arg)
     return flags, overrides

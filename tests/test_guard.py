@@ -147,3 +147,12 @@ def test_viz_server_dies_with_its_launcher_on_kill_9() -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(launcher.pid, signal.SIGKILL)
         launcher.wait(timeout=10)
+
+
+def test_print_flags_keep_their_values_and_are_still_guarded() -> None:
+    assert _split_arguments(["--cfg", "job", "seed=3"]) == (["--cfg", "job"], ["seed=3"])
+    assert _split_arguments(["--info", "searchpath"]) == (["--info", "searchpath"], [])
+    assert _split_arguments(["--info", "seed=3"]) == (["--info"], ["seed=3"])
+    assert prepare(["--cfg", "job"], ["seed=3"], full=False) == ["seed=3"]
+    with pytest.raises(ConfigError, match="_target_"):
+        prepare(["--cfg", "job"], ["+hydra.callbacks.x._target_=builtins.print"], full=False)
