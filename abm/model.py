@@ -85,7 +85,7 @@ class EcosystemModel(mesa.Model):
         load_plugins()
         config = config or SimulationConfig()
         seed = config.seed if seed is None else seed
-        super().__init__(seed=seed)
+        super().__init__(rng=seed)
         self.config = config
         self.seed = seed
         self.streams = Streams(seed)

@@ -22,6 +22,9 @@ from omegaconf import OmegaConf
 from abm.api import SimulationResult
 
 SUMMARY_FILE = "summary.json"
+#: Files a run writes; a reused run directory loses them before the new run starts.
+RESULT_FILES = (SUMMARY_FILE, "timeseries.parquet", "twin_timeseries.parquet", "config.yaml",
+                "provenance.json", "performance.png", "error.txt")
 
 
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
@@ -44,6 +47,18 @@ def _write_parquet(frame: pd.DataFrame, path: Path, meta: dict[str, str]) -> Non
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            **{k.encode(): v.encode() for k, v in meta.items()}})
     _atomic_write(path, lambda tmp: pq.write_table(table, tmp))
+
+
+def clear_result(directory: Path) -> None:
+    """Remove a previous run's result files from ``directory`` (summary first).
+
+    A run directory reused after a run (e.g. a fixed ``hydra.run.dir``) would otherwise keep the
+    old ``summary.json`` next to the new run's config when the new run fails, which looks like a
+    complete result of the new configuration.
+    """
+    for name in RESULT_FILES:
+        (directory / name).unlink(missing_ok=True)
+        (directory / f".{name}.tmp").unlink(missing_ok=True)
 
 
 def write_result(result: SimulationResult, directory: Path, plot: bool = True) -> Path:

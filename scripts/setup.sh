@@ -3,7 +3,7 @@
 #
 # Usage: bash scripts/setup.sh [--dev] [--browser]
 #
-#   (always)   .venv with Python 3.11, `pip install -e .` (pins in pyproject.toml) and Solara's
+#   (always)   .venv with Python 3.12 (found on PATH or under pyenv), `pip install -e .` (pins in pyproject.toml) and Solara's
 #              offline front-end asset cache filled from the npm registry, so the browser app
 #              works without the public CDN.
 #   --dev      install the `dev` extra (pytest, playwright, ruff, ...).
@@ -49,26 +49,47 @@ SOLARA_CDN_SPECS=(
   "katex@0.16.9"
 )
 
-is_py311() { "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' >/dev/null 2>&1; }
+is_py312() { "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1; }
+
+# A Python 3.12 interpreter: $ECOSIM_PYTHON if set, else python3.12 / python3 on PATH, else the
+# newest 3.12.x under pyenv (its shim needs PYENV_VERSION, so the binary is called directly).
+find_py312() {
+  local cand root
+  if [ -n "${ECOSIM_PYTHON:-}" ]; then
+    is_py312 "$ECOSIM_PYTHON" && { command -v "$ECOSIM_PYTHON"; return 0; }
+    printf '[setup] ECOSIM_PYTHON=%s is not a working Python 3.12\n' "$ECOSIM_PYTHON" >&2
+    return 1
+  fi
+  for cand in python3.12 python3; do
+    if command -v "$cand" >/dev/null 2>&1 && is_py312 "$cand"; then
+      command -v "$cand"; return 0
+    fi
+  done
+  root="${PYENV_ROOT:-}"
+  [ -n "$root" ] || root="$(pyenv root 2>/dev/null || true)"
+  [ -n "$root" ] || root="$HOME/.pyenv"
+  for cand in $(ls -d "$root"/versions/3.12.* 2>/dev/null | sort -V -r); do
+    if is_py312 "$cand/bin/python3.12"; then
+      printf '%s\n' "$cand/bin/python3.12"; return 0
+    fi
+  done
+  return 1
+}
 
 # --- 1. virtual environment ------------------------------------------------------------------
-if [ -x "$PY" ] && is_py311 "$PY"; then
+if [ -x "$PY" ] && is_py312 "$PY"; then
   log "venv ok ($VENV)"
 else
   if [ -e "$VENV" ]; then
-    log "venv at $VENV is broken or not Python 3.11: recreating"
+    log "venv at $VENV is broken or not Python 3.12 ($("$PY" --version 2>&1 || echo unusable)): recreating"
     rm -rf "$VENV"
   fi
-  BASE_PY=""
-  for cand in python3.11 python3; do
-    if command -v "$cand" >/dev/null 2>&1 && is_py311 "$cand"; then
-      BASE_PY="$(command -v "$cand")"
-      break
-    fi
-  done
-  [ -n "$BASE_PY" ] || die "Python 3.11 is required (Mesa 3.3.1 pins): neither 'python3.11' nor \
-'python3' on PATH is a working Python 3.11 (python3 is: $(python3 --version 2>&1 || echo missing))"
-  "$BASE_PY" -m venv "$VENV" || die "'$BASE_PY -m venv $VENV' failed (on Debian: apt-get install python3.11-venv)"
+  BASE_PY="$(find_py312)" || die "Python 3.12 is required (Mesa 3.5.1 needs >= 3.12; the pins are \
+verified on 3.12): none of 'python3.12' or 'python3' on PATH (python3 is: \
+$(python3 --version 2>&1 || echo missing)) nor a pyenv version under \
+${PYENV_ROOT:-~/.pyenv}/versions/3.12.* works. Install one (e.g. 'pyenv install 3.12', or \
+apt-get install python3.12-venv) or set ECOSIM_PYTHON=/path/to/python3.12"
+  "$BASE_PY" -m venv "$VENV" || die "'$BASE_PY -m venv $VENV' failed (on Debian: apt-get install python3.12-venv)"
   log "venv created with $BASE_PY ($("$PY" --version 2>&1))"
 fi
 

@@ -3,6 +3,7 @@ and no output directory that looks complete."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,8 @@ from abm.config.compose import compose_config
 def _run(tmp_path: Path, *overrides: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "abm.run", *overrides,
                            f"hydra.run.dir={tmp_path / 'out'}"], capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120,
+                          env={**os.environ, "ECOSIM_OUTPUT_ROOT": str(tmp_path)})
 
 
 @pytest.mark.parametrize(("override", "must_mention"), [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -44,11 +45,12 @@ def _metrics(path: Path) -> dict[str, float]:
 def test_hydra_single_run_and_joblib_sweep_match_the_api(tmp_path: Path) -> None:
     run_dir, sweep_dir = tmp_path / "run", tmp_path / "sweep"
     base = [sys.executable, "-m", "abm.run", *FAST, "output.plot=false"]
+    env = {**os.environ, "ECOSIM_OUTPUT_ROOT": str(tmp_path)}  # outputs outside ./outputs
     subprocess.run([*base, "seed=7", f"hydra.run.dir={run_dir}"], check=True,
-                   capture_output=True, timeout=300)
+                   capture_output=True, timeout=300, env=env)
     subprocess.run([*base, "-m", "seed=7,8", "hydra/launcher=joblib",
                     "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={sweep_dir}"], check=True,
-                   capture_output=True, timeout=300)
+                   capture_output=True, timeout=300, env=env)
     api = simulate([*FAST, "seed=7"]).summary
     assert _same(_metrics(run_dir / "summary.json"), api)
     swept = sorted(sweep_dir.glob("*/summary.json"))

@@ -1,14 +1,17 @@
 """Load a user's firms and links tables (CSV or Parquet) into a :class:`NetworkSpec`.
 
-Firms table columns: ``firm_id`` (unique), ``chain`` (int >= 0), ``tier`` (0 raw material ..
-3 assembly), ``product`` (int >= 0), ``region`` (int >= 0); optional ``segment``
+Firms table columns: ``firm_id`` (unique), ``chain`` (integer 0..9999), ``tier`` (0 raw material
+.. 3 assembly), ``product`` (0..7), ``region`` (integer 0..9999); optional ``segment``
 (``labour``/``technology``, default ``labour``), ``kind`` (``chain_leader``/``sme``, default
-``sme``) and ``size`` (> 0, default 1). Links table columns: ``buyer_id``, ``supplier_id``;
-optional ``share`` (> 0, renormalised per buyer and input product; default by supplier size).
+``sme``) and ``size`` (finite, > 0 and <= 1e6, default 1). Links table columns: ``buyer_id``,
+``supplier_id``; optional ``share`` (finite, > 0 and <= 1e6, renormalised per buyer and input
+product; default by supplier size). Chain and region ids index arrays, hence their bound; sizes
+and shares are relative weights, and the bound keeps every product of them finite.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +23,10 @@ from abm.network.spec import ASSEMBLY_TIER, N_TIERS, SEGMENTS, NetworkSpec, norm
 FIRM_COLUMNS = ("firm_id", "chain", "tier", "product", "region")
 LINK_COLUMNS = ("buyer_id", "supplier_id")
 KINDS = ("chain_leader", "sme")
+#: Largest chain or region id: ids index per-chain and per-region arrays.
+MAX_GROUP_ID = 9_999
+#: Largest size or share: relative weights, bounded so that sums and products stay finite.
+MAX_WEIGHT = 1e6
 
 
 def _bad(path: str, problem: str, allowed: str) -> ConfigError:
@@ -32,8 +39,18 @@ def _bad(path: str, problem: str, allowed: str) -> ConfigError:
 def read_table(path: str) -> pd.DataFrame:
     """Read a CSV or Parquet table, with a clear error for missing or unreadable files."""
     file = Path(path)
+    allowed = "an existing, readable, non-empty .csv or .parquet file"
+    if not file.exists():
+        raise _bad(path, "the file does not exist", allowed)
+    if file.is_dir():
+        raise _bad(path, "it is a directory, not a file", allowed)
     if not file.is_file():
-        raise _bad(path, "the file does not exist", "an existing .csv or .parquet file")
+        raise _bad(path, "it is not a regular file (a device, pipe or socket such as /dev/null)",
+                   allowed)
+    if not os.access(file, os.R_OK):
+        raise _bad(path, "it is not readable (permission denied)", allowed)
+    if file.stat().st_size == 0:
+        raise _bad(path, "the file is empty (0 bytes)", allowed)
     try:
         if file.suffix.lower() == ".parquet":
             return pd.read_parquet(file)
@@ -45,18 +62,38 @@ def read_table(path: str) -> pd.DataFrame:
     raise _bad(path, f"unknown file type '{file.suffix}'", ".csv or .parquet")
 
 
-def _int_column(frame: pd.DataFrame, column: str, path: str, low: int, high: int | None
+def _rows(bad: pd.Series | np.ndarray) -> str:
+    """The first offending rows, counted as in the table (0 = first row after the header)."""
+    rows = [int(r) for r in np.flatnonzero(np.asarray(bad))[:3]]
+    return f"rows {rows} (counted from 0 after the header)"
+
+
+def _show(value: object) -> str:
+    """A cell value as the user wrote it (plain Python, not numpy's repr)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _int_column(frame: pd.DataFrame, column: str, path: str, low: int, high: int
                 ) -> np.ndarray:
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() | (values != values.round()) | (values < low)
-    if high is not None:
-        bad |= values > high
+    # Parsed as float first: an integer too large for int64 must be refused, not wrap around.
+    values = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    bad = (values.isna() | ~np.isfinite(values) | (values != values.round()) | (values < low)
+           | (values > high))
     if bad.any():
-        rows = list(frame.index[bad][:3])
-        span = f"integers from {low}" + (f" to {high}" if high is not None else " upwards")
-        raise _bad(path, f"column '{column}' has invalid values in rows {rows} "
-                   f"(e.g. {frame[column][bad].iloc[0]!r})", span)
-    return values.to_numpy(dtype=np.int64)
+        raise _bad(path, f"column '{column}' has invalid values in {_rows(bad)} "
+                   f"(e.g. {_show(frame[column][bad].iloc[0])})", f"integers from {low} to {high}")
+    return values.to_numpy().astype(np.int64)
+
+
+def _weight_column(frame: pd.DataFrame, column: str, path: str) -> np.ndarray:
+    """A positive, finite, bounded weight column (sizes, shares)."""
+    values = pd.to_numeric(frame[column], errors="coerce").astype(float).to_numpy()
+    bad = ~np.isfinite(values) | (values <= 0) | (values > MAX_WEIGHT)
+    if bad.any():
+        raise _bad(path, f"column '{column}' has missing, non-finite, non-positive or too large "
+                   f"values in {_rows(bad)} (e.g. {_show(frame[column][bad].iloc[0])})",
+                   f"finite numbers greater than 0 and at most {MAX_WEIGHT:g}")
+    return values
 
 
 def load_network(firms_path: str, links_path: str) -> NetworkSpec:
@@ -87,10 +124,10 @@ def load_network(firms_path: str, links_path: str) -> NetworkSpec:
     if duplicated.any():
         raise _bad(firms_path, f"duplicate firm_id {names[duplicated.to_numpy()][0]!r}",
                    "unique firm ids")
-    chain = _int_column(firms, "chain", firms_path, 0, None)
+    chain = _int_column(firms, "chain", firms_path, 0, MAX_GROUP_ID)
     tier = _int_column(firms, "tier", firms_path, 0, N_TIERS - 1)
     product = _int_column(firms, "product", firms_path, 0, 7)
-    region = _int_column(firms, "region", firms_path, 0, None)
+    region = _int_column(firms, "region", firms_path, 0, MAX_GROUP_ID)
     default_segment = pd.Series(["labour"] * len(firms))
     segment = firms["segment"].astype(str) if "segment" in firms else default_segment
     if not segment.isin(SEGMENTS).all():
@@ -100,11 +137,7 @@ def load_network(firms_path: str, links_path: str) -> NetworkSpec:
     if not kind.isin(KINDS).all():
         raise _bad(firms_path, f"column 'kind' has value {kind[~kind.isin(KINDS)].iloc[0]!r}",
                    " or ".join(KINDS))
-    size = pd.to_numeric(firms["size"], errors="coerce") if "size" in firms else pd.Series(
-        np.ones(len(firms)))
-    if size.isna().any() or (size <= 0).any():
-        raise _bad(firms_path, "column 'size' has missing or non-positive values",
-                   "positive numbers")
+    size = _weight_column(firms, "size", firms_path) if "size" in firms else np.ones(len(firms))
     leader = (kind == "chain_leader").to_numpy()
     if (leader & (tier != ASSEMBLY_TIER)).any():
         raise _bad(firms_path, "a chain_leader is not at the assembly tier",
@@ -140,17 +173,11 @@ def load_network(firms_path: str, links_path: str) -> NetworkSpec:
             raise _bad(firms_path, f"firm {names[mask][0]!r} (tier {tier[mask][0]}) {what}",
                        "every firm below assembly sells to someone and every firm above raw "
                        "material buys from someone")
-    if "share" in links:
-        weight = pd.to_numeric(links["share"], errors="coerce").to_numpy()
-        if np.isnan(weight).any() or (weight <= 0).any():
-            raise _bad(links_path, "column 'share' has missing or non-positive values",
-                       "positive numbers")
-    else:
-        weight = size.to_numpy()[supplier]
+    weight = _weight_column(links, "share", links_path) if "share" in links else size[supplier]
     n_slots = int(product.max()) + 1
     share = normalise_shares(buyer, product[supplier], weight, n_slots)
     return NetworkSpec(
         names=names, chain=chain, tier=tier, product=product, region=region,
         technology_intensive=(segment == "technology").to_numpy(), chain_leader=leader,
-        size=size.to_numpy(dtype=float), buyer=buyer, supplier=supplier, share=share,
+        size=size, buyer=buyer, supplier=supplier, share=share,
     )

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from html import escape
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import solara
@@ -45,11 +45,10 @@ from abm.viz.session import (
 )
 from abm.viz.shocks import describe_schedule, inject_scenario, shock_scenarios
 
-T = TypeVar("T")
 MAX_FIRMS = 10_000  # upper end of the network-size slider (abm/conf/network/large.yaml)
 
 
-def _timed(render: Callable[[], T]) -> tuple[T, float]:
+def _timed[T](render: Callable[[], T]) -> tuple[T, float]:
     """Run ``render`` and return its result with the time it took, in milliseconds.
 
     Args:

@@ -1,11 +1,18 @@
-"""Start the browser app with one call: ``launch()`` runs ``solara run abm/viz/app.py``."""
+"""Start the browser app with one call: ``launch()`` runs ``solara run abm/viz/app.py``.
+
+The server is a child process that must never outlive its launcher: Ctrl-C and SIGTERM stop it
+from ``launch``'s ``finally``; ``kill -9`` of the launcher cannot run any code, so on Linux the
+child asks the kernel (``prctl(PR_SET_PDEATHSIG, SIGKILL)``) to be killed when its parent dies.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -44,6 +51,26 @@ def _asset_cache_filled() -> bool:
     return cache.is_dir() and any(cache.iterdir())
 
 
+#: linux/prctl.h: deliver a signal to this process when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child die with ``parent`` (Linux), else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def set_death_signal() -> None:
+        # Runs in the forked child before exec; the setting survives exec of the server.
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            os._exit(1)
+        if os.getppid() != parent:  # the launcher died before prctl took effect
+            os._exit(1)
+
+    return set_death_signal
+
+
 def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
     """Turn SIGTERM into SystemExit, so that ``launch`` stops its server before exiting."""
     raise SystemExit(128 + signum)
@@ -65,7 +92,8 @@ def launch(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Fa
               "page stays blank; run `bash scripts/setup.sh` to fill it.", file=sys.stderr)
     print(f"ecosim viz: serving on http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
     process = subprocess.Popen(launch_command(host, port, open_browser=open_browser),
-                               env={**os.environ, **SERVER_ENV})
+                               env={**os.environ, **SERVER_ENV},
+                               preexec_fn=_die_with(os.getpid()))
     previous = signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         return process.wait()
