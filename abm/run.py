@@ -20,6 +20,7 @@ from abm.config.compose import check_cli_overrides, config_dir, register_schema
 from abm.config.validate import ConfigError, validate_config
 
 EXIT_BAD_CONFIG = 2
+EXIT_RUN_FAILED = 3  # the simulation reached a non-finite state
 
 
 def _split_arguments(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -39,6 +40,7 @@ def _split_arguments(argv: list[str]) -> tuple[list[str], list[str]]:
 @hydra.main(version_base=None, config_path=str(config_dir()), config_name="config")
 def _task(cfg: DictConfig) -> float:
     from abm.api import run_config  # heavy imports only once Hydra has parsed the arguments
+    from abm.metrics.finite import NonFiniteStateError
     from abm.outputs import write_result
 
     hydra_cfg = HydraConfig.get()
@@ -46,13 +48,14 @@ def _task(cfg: DictConfig) -> float:
     try:
         config = validate_config(cfg)
         result = run_config(config, progress=config.output.progress and sys.stderr.isatty())
-    except ConfigError as exc:
+    except (ConfigError, NonFiniteStateError) as exc:
         # The directory keeps the reason but no summary.json, so it never looks complete.
         (out / "error.txt").write_text(f"{exc}\n")
         if hydra_cfg.mode == RunMode.MULTIRUN:
             raise
         print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_CONFIG) from None
+        raise SystemExit(EXIT_BAD_CONFIG if isinstance(exc, ConfigError)
+                         else EXIT_RUN_FAILED) from None
     summary = write_result(result, out, plot=config.output.plot)
     print(f"[ecosim] {summary.parent}  resistance={result.summary['resistance']:.3f} "
           f"recovery_time={result.summary['recovery_time']:.0f} "
