@@ -7,16 +7,14 @@ column, the engine's finite-state check lets only the catalogued NaN cases throu
 sweep collector offers the summary keys, tests check every emitted value against its range, and
 the metrics tables of ``docs/ODD.md`` are generated from here::
 
-    python -m abm.metrics.catalogue docs/ODD.md   # rewrite the tables between the markers
+    python -m abm.metrics.odd docs/ODD.md   # rewrite the tables between the markers
 """
 
 from __future__ import annotations
 
 import math
 import re
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from abm.network.spec import ASSEMBLY_TIER, N_TIERS
 
@@ -261,17 +259,14 @@ def out_of_range(kind: str, values: dict[str, float]) -> list[str]:
     return bad
 
 
-def _bound(value: float) -> str:
-    return "" if math.isinf(value) else f"{value:g}"
-
-
 def markdown_table(kind: str) -> str:
     """The docs table of one kind: name, unit, range, when NaN, meaning."""
     rows = ["| name | unit | range | NaN when | meaning |", "|---|---|---|---|---|"]
     for metric in CATALOGUE.values():
         if metric.kind == kind:
-            span = f"[{_bound(metric.lo)}, {_bound(metric.hi)}]".replace("[, ", "(, ").replace(
-                ", ]", ", )")
+            low = "(−∞" if math.isinf(metric.lo) else f"[{metric.lo:g}"
+            high = "∞)" if math.isinf(metric.hi) else f"{metric.hi:g}]"
+            span = f"{low}, {high}"
             rows.append(f"| `{metric.name}` | {metric.unit} | {span} | {metric.nan or 'never'} "
                         f"| {metric.meaning} |")
     return "\n".join(rows)
@@ -290,8 +285,3 @@ def render_docs(text: str) -> str:
         text = pattern.sub(lambda _m, b=begin, e=end, k=kind:
                            f"{b}\n{markdown_table(k)}\n{e}", text)
     return text
-
-
-if __name__ == "__main__":
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/ODD.md")
-    path.write_text(render_docs(path.read_text()))
