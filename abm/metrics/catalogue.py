@@ -53,10 +53,11 @@ class Metric:
     right_axis: bool = False
 
     def contains(self, value: float) -> bool:
-        """Whether ``value`` is inside the documented range (NaN only where documented)."""
+        """Whether ``value`` is inside the documented range (NaN only where documented, an
+        infinity never)."""
         if math.isnan(value):
             return bool(self.nan)
-        return self.lo <= value <= self.hi
+        return math.isfinite(value) and self.lo <= value <= self.hi
 
 
 def _series(name: str, unit: str, meaning: str, lo: float = 0.0, hi: float = INF, nan: str = "",

@@ -42,6 +42,10 @@ class Recorder:
             column[row] = value
         self._rows += 1
 
+    def latest(self, name: str) -> float:
+        """The last recorded value of column ``name``."""
+        return float(self._columns[name][self._rows - 1])
+
     def __len__(self) -> int:
         return self._rows
 
