@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from invariant_support import check_catalogue
 
 from abm.api import simulate
 from abm.metrics.catalogue import CATALOGUE, SERIES, SUMMARY, markdown_table, render_docs
 from abm.metrics.recorder import Recorder
-from tests.invariant_support import check_catalogue
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 SCENARIOS = ("none", "regional_disaster", "pandemic", "key_input_embargo",

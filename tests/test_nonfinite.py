@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from invariant_support import check_catalogue
 
 import abm.api
 from abm.api import simulate
@@ -18,7 +19,6 @@ from abm.metrics.finite import NonFiniteStateError
 from abm.metrics.resilience import relative_variance
 from abm.model import EcosystemModel
 from abm.run import EXIT_RUN_FAILED, main
-from tests.invariant_support import check_catalogue
 
 SHOCK = "scenario.shocks.regional_disaster"
 
