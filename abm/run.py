@@ -3,7 +3,8 @@
 Overrides are checked before Hydra creates any output directory, so a typo fails fast with a
 one-paragraph message and exit code 2. Each run directory then receives
 ``timeseries.parquet``, ``twin_timeseries.parquet`` (shocked runs), ``config.yaml``,
-``provenance.json``, ``performance.png`` and, last, ``summary.json``.
+``provenance.json``, ``performance.png`` and, last, ``summary.json``. A run that reaches a
+non-finite state fails: ``error.txt`` instead of ``summary.json``, exit code 3.
 """
 
 from __future__ import annotations
