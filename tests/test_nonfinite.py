@@ -52,7 +52,7 @@ def test_budget_split_of_ordinary_firms_is_unchanged_by_the_guard() -> None:
     assert np.allclose(shares[0], rd / total, rtol=1e-12)
 
 
-def test_run_that_hid_nan_in_2026_now_runs_finite() -> None:
+def test_long_regional_disaster_that_hid_nan_now_runs_finite() -> None:
     # Issue 8: from tick 156 its series were NaN and performance read 1.0 (min(1.0, nan)).
     result = simulate(["scenario=regional_disaster", f"{SHOCK}.onset=60", f"{SHOCK}.duration=26",
                        f"{SHOCK}.magnitude=0.8", "network.n_firms=1000", "seed=4", "twin=false"])
