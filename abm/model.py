@@ -54,6 +54,9 @@ from abm.market.sourcing import (
 )
 from abm.market.steady_state import build_state
 from abm.metrics import Recorder, ShockWindow
+from abm.metrics.catalogue import MAY_BE_NAN
+from abm.metrics.finite import check_finite
+from abm.metrics.stability import LinkStability
 from abm.network import NetworkSpec, generate_network, load_network
 from abm.platforms import fee_rate, fees_by_platform, initial_membership
 from abm.policies import Budget, build_instruments
@@ -107,6 +110,7 @@ class EcosystemModel(mesa.Model):
             fee_rate(firms, platforms.commission_rate), config.finance)
         firms.cash = steady_cash(firms, steady_profit, config.finance)
         self.steady_profit = steady_profit
+        self.steady_value_added = float((firms.unit_value_added * firms.normal_output).sum())
         scenario = config.scenario if shocks else type(config.scenario)()
         self.schedule = ShockSchedule(scenario, firms, self.streams["shocks"])
         self.shocks_enabled = shocks and bool(scenario.shocks)
@@ -132,6 +136,7 @@ class EcosystemModel(mesa.Model):
         self.platforms = [Platform(self, p, platforms.commission_rate, platforms.mode)
                           for p in range(platforms.n_platforms)]
         self.recorder = Recorder(config.ticks)
+        self.link_stability = LinkStability()
         self.replacement_ticks: list[np.ndarray] = []
         self.last_ledger: Ledger | None = None
         self.effects = ShockEffects()
@@ -350,12 +355,15 @@ class EcosystemModel(mesa.Model):
             self._firm_agents[i] = SME(self, int(i), f"{self.spec.names[i]}-e{tick}")
         for process in processes:
             process.after_entry_exit(world, tick)
+        self.link_stability.observe(tick, firms, links)
 
-        self.recorder.record(tick, self._tick_metrics(  # 12 data collection
+        row = self._tick_metrics(  # 12 data collection
             result.produced, delivered, due, self.regulator.budget.spent_this_tick,
             platform_revenue, written_off,
             {"links_rewired": len(rewired), "links_ended": ended, "searches_started": started,
-             "exits": len(leaving), "entries": len(entering)}))
+             "exits": len(leaving), "entries": len(entering)})
+        check_finite(tick, firms, links, row, MAY_BE_NAN)  # non-finite state fails the run
+        self.recorder.record(tick, row)
         self.running = tick < cfg.ticks
 
     def _tick_metrics(self, produced: np.ndarray, delivered: float, due: float, subsidy: float,
@@ -373,7 +381,8 @@ class EcosystemModel(mesa.Model):
         squares = np.bincount(key, weights=weight**2, minlength=firms.input_inventory.size)
         has = total > 0
         metrics = {
-            "performance": min(1.0, delivered / due) if due > 0 else 1.0,
+            # np.minimum keeps a NaN (Python's min(1.0, nan) would read 1.0).
+            "performance": float(np.minimum(1.0, delivered / due)) if due > 0 else 1.0,
             "final_demand": float(firms.final_demand.sum()),
             "final_sales": float(firms.final_sales.sum()),
             "delivered": delivered,
@@ -441,8 +450,11 @@ class EcosystemModel(mesa.Model):
             "sme_survival_rate": float(survivors.sum() / max(1, original.sum())),
             "sme_mean_margin": float(np.nanmean(margin[sme & firms.alive])),
             "digital_agility": agility,
-            "digital_agility_rate": 1.0 / agility if len(waits) and agility > 0 else float("nan"),
+            "digital_agility_rate": 1.0 / (1.0 + agility),  # in (0, 1]; NaN without waits
             "replacements": float(len(waits)),
+            "relationship_stability": self.link_stability.stability(self.steps, firms,
+                                                                     self.links),
+            "steady_value_added": self.steady_value_added,
         }
         for process in self.processes:
             outcomes.update(process.outcomes())

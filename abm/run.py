@@ -6,7 +6,8 @@ configuration pre-check), so a typo fails fast with a one-paragraph message and 
 Hydra's own errors before the run starts. A reused run directory first loses the previous
 result (``summary.json`` and its companions). Each run directory then receives
 ``timeseries.parquet``, ``twin_timeseries.parquet`` (shocked runs), ``config.yaml``,
-``provenance.json``, ``performance.png`` and, last, ``summary.json``.
+``provenance.json``, ``performance.png`` and, last, ``summary.json``. A run that reaches a
+non-finite state fails: ``error.txt`` instead of ``summary.json``, exit code 3.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from abm.config.validate import ConfigError, validate_config
 from abm.guard import check_seed, inside_output_root, output_roots, prepare
 
 EXIT_BAD_CONFIG = 2
+EXIT_RUN_FAILED = 3  # the simulation reached a non-finite state
 #: Hydra flags that only print (help, config, info): nothing is composed for a run.
 PRINT_FLAGS = ("--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i")
 #: "started" turns true when the first job starts, so Hydra's errors before it exit with code 2.
@@ -50,6 +52,7 @@ def _split_arguments(argv: list[str]) -> tuple[list[str], list[str]]:
 @hydra.main(version_base=None, config_path=str(config_dir()), config_name="config")
 def _task(cfg: DictConfig) -> float:
     from abm.api import run_config  # heavy imports only once Hydra has parsed the arguments
+    from abm.metrics.finite import NonFiniteStateError
     from abm.outputs import clear_result, write_result
 
     _STATE["started"] = True
@@ -64,13 +67,14 @@ def _task(cfg: DictConfig) -> float:
         config = validate_config(cfg)
         check_seed(config.seed)
         result = run_config(config, progress=config.output.progress and sys.stderr.isatty())
-    except ConfigError as exc:
+    except (ConfigError, NonFiniteStateError) as exc:
         # The directory keeps the reason but no summary.json, so it never looks complete.
         (out / "error.txt").write_text(f"{exc}\n")
         if hydra_cfg.mode == RunMode.MULTIRUN:
             raise
         print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_CONFIG) from None
+        raise SystemExit(EXIT_BAD_CONFIG if isinstance(exc, ConfigError)
+                         else EXIT_RUN_FAILED) from None
     summary = write_result(result, out, plot=config.output.plot)
     print(f"[ecosim] {summary.parent}  resistance={result.summary['resistance']:.3f} "
           f"recovery_time={result.summary['recovery_time']:.0f} "

@@ -2,6 +2,7 @@
 
 Usage:
     python -m analysis.collect outputs/sweeps/2026-11-23_18-05-14 [--by scenario] [--out t.csv]
+    python -m analysis.collect --list-metrics   # the summary keys, units and ranges
 
 Only complete runs count (a directory is complete when it has ``summary.json``; failed jobs
 leave ``error.txt`` instead and are listed). Each row holds the run's scenario, seed, every
@@ -17,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
+
+from abm.metrics.catalogue import SUMMARY, markdown_table, names
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, object]:
@@ -59,12 +62,21 @@ def summarise_groups(table: pd.DataFrame, by: list[str], metrics: list[str]) -> 
 def main(argv: list[str] | None = None) -> None:
     """Print the summary of a sweep and optionally save the full table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("root", type=Path, help="a sweep directory (or any parent of runs)")
+    parser.add_argument("root", type=Path, nargs="?",
+                        help="a sweep directory (or any parent of runs)")
     parser.add_argument("--by", nargs="+", default=["scenario"], help="grouping columns")
-    parser.add_argument("--metrics", nargs="+",
-                        default=["resistance", "recovery_time", "resilience_loss"])
+    parser.add_argument("--metrics", nargs="+", choices=names(SUMMARY), metavar="METRIC",
+                        default=["resistance", "recovery_time", "resilience_loss"],
+                        help="summary keys of the metrics catalogue (see --list-metrics)")
+    parser.add_argument("--list-metrics", action="store_true",
+                        help="print the catalogue of summary keys and exit")
     parser.add_argument("--out", type=Path, help="save the full table (.csv or .parquet)")
     opts = parser.parse_args(argv)
+    if opts.list_metrics:
+        print(markdown_table(SUMMARY))
+        return
+    if opts.root is None:
+        parser.error("a sweep directory is required")
     table = collect(opts.root)
     failed = sorted(p.parent for p in opts.root.rglob("error.txt"))
     if table.empty:

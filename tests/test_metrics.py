@@ -44,7 +44,6 @@ def test_recovery_is_censored_when_never_regained() -> None:
 def test_no_shock_means_no_loss() -> None:
     out = summarise(_series(np.ones(80)), None, ShockWindow(None, None), MetricsConfig(), {})
     assert (out["resistance"], out["resilience_loss"], out["recovery_time"]) == (1.0, 0.0, 0.0)
-    assert out["relationship_stability"] == 1.0
 
 
 def test_creativity_compares_late_value_added_with_the_twin() -> None:

@@ -37,6 +37,7 @@ from abm.behaviour.common import at_least, beta_draw, clip, link_coefficients, l
 from abm.behaviour.linkindex import derived, rows_of_buyers
 from abm.config.schema import DigitalConfig
 from abm.core.state import ASSEMBLY_TIER, FirmState, LinkState
+from abm.metrics.finite import NonFiniteStateError
 
 MAX_MATURITY = 0.99
 MIN_ORDER_WEIGHT = 0.05  # as the engine's fill-rate floor: some business is kept
@@ -186,6 +187,9 @@ def search_ticks(state: DigitalState, firms: FirmState, base: int, cfg: DigitalC
     # A lookup by membership, not a select by a scattered mask (which branches on every firm).
     platform = np.array([1.0, cfg.platform_search_factor]).take(firms.platform >= 0)
     ticks = np.rint(base * (1.0 - cfg.search_speedup * state.maturity) * platform)
+    if not np.isfinite(ticks).all():  # a cast would turn NaN into an arbitrary integer
+        bad = int((~np.isfinite(ticks)).sum())
+        raise NonFiniteStateError(None, "digital maturity (search ticks)", bad, "firms")
     return at_least(ticks, 1.0).astype(np.int64)
 
 

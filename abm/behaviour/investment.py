@@ -38,6 +38,9 @@ from abm.behaviour.common import at_least
 from abm.config.schema import InvestmentConfig
 
 USES = ("rd", "digital", "esg", "buffer")
+# Utilities beyond this size are shifted before exp() (exp(709.8) overflows a float64; the sum
+# of four terms of at most exp(600) stays far from it).
+_LIMIT = 600.0
 
 
 @dataclass
@@ -82,8 +85,9 @@ def split(situation: Situation, active: dict[str, bool], cfg: InvestmentConfig
         allowed[3] = False
         weight = [np.ones(n) if on else np.zeros(n) for on in allowed]
     else:
-        # Utilities are bounded (margins, shortfalls and maturities are at most 1), so exp()
-        # cannot overflow. Evaluated in place (fewer temporaries), in the same order.
+        # Evaluated in place (fewer temporaries), in the same order. Utilities are not bounded
+        # (a margin on a tiny revenue can be -1e6 or, with subsidies, far above 1), so exp() is
+        # taken after a log-sum-exp shift; see _shift.
         rd = cfg.profit_weight * situation.margin
         rd += cfg.rd_base
         rd += cfg.leader_weight * situation.leader_customer
@@ -93,8 +97,12 @@ def split(situation: Situation, active: dict[str, bool], cfg: InvestmentConfig
         esg = cfg.requirement_weight * situation.requirement_gap
         esg += cfg.esg_base
         disruption += cfg.buffer_base
-        weight = [np.exp(u, out=u) if on else np.zeros(n)
-                  for u, on in zip((rd, digital, esg, disruption), allowed, strict=True)]
+        # A firm that spends nothing on ESG has no ESG utility (not a large one to overflow).
+        esg = np.where(situation.spends_on_esg, esg, -np.inf)
+        utilities = [rd, digital, esg, disruption]
+        shift = _shift([u for u, on in zip(utilities, allowed, strict=True) if on])
+        weight = [np.exp(u if shift is None else u - shift, out=u) if on else np.zeros(n)
+                  for u, on in zip(utilities, allowed, strict=True)]
     weight[2] = weight[2] * situation.spends_on_esg
     total = weight[0] + weight[1]
     total += weight[2]
@@ -106,6 +114,25 @@ def split(situation: Situation, active: dict[str, bool], cfg: InvestmentConfig
     for w in weight:
         w *= scale
     return weight
+
+
+def _shift(utilities: list[np.ndarray]) -> np.ndarray | None:
+    """Per-firm shift that keeps ``exp(u - shift)`` finite and not all zero (log-sum-exp).
+
+    The shares ``exp(u_k) / sum_j exp(u_j)`` do not change when every utility of a firm is
+    shifted by the same amount, so the largest utility of each firm is brought into
+    [-LIMIT, LIMIT]: no term overflows and the largest never underflows. Firms already in that
+    range are not shifted at all (a shift of exactly 0), so ordinary runs compute the same bits
+    as a plain ``exp``; None when no firm needs a shift.
+    """
+    if not utilities:
+        return None
+    top = np.maximum.reduce(utilities) if len(utilities) > 1 else utilities[0]
+    # A firm with no use at all has top = -inf: it gets no share whatever its shift.
+    top = np.where(np.isneginf(top), 0.0, top)
+    if np.abs(top).max(initial=0.0) <= _LIMIT:
+        return None
+    return top - np.clip(top, -_LIMIT, _LIMIT)
 
 
 def buffer_target(shares: list[np.ndarray], cfg: InvestmentConfig) -> np.ndarray:

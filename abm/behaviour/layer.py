@@ -37,7 +37,7 @@ from abm.behaviour.accounts import PeriodAccounts, Spending
 from abm.behaviour.common import Buffers, append_rows, group_order, link_coefficients
 from abm.behaviour.finance import base_terms
 from abm.behaviour.linkindex import rows_of_buyers
-from abm.behaviour.metrics import summary_scalars, tick_series
+from abm.behaviour.metrics import steady_ratios, summary_scalars, tick_series
 from abm.behaviour.period import run_period
 from abm.behaviour.upgrading import NOT_PENDING, init_upgrading
 from abm.core.levers import (
@@ -116,6 +116,7 @@ class BehaviourLayer(Process):
         self.requirement_gap = np.zeros(n)  # customers' unmet ESG requirement, per review
         self.leader_links: np.ndarray | None = None  # trusting chain-leader links, per review
         self.emission_rate = esg.emission_rate(self.esg, firms, self.tech.log_tech, cfg.esg)
+        self.last_ratios = steady_ratios(self)  # emission intensity, tech share of value added
         self.route_emission = np.asarray(cfg.esg.emission_route_factor)[links.route]
         self.last_result: Any = None  # this tick's ProductionResult
         self.forgive: np.ndarray | None = None  # this tick's per-link forgiveness (shocks)
@@ -302,6 +303,10 @@ class BehaviourLayer(Process):
         firms, links = self.world.firms, self.world.links
         pending = np.flatnonzero(self.upgrade.pending_slot >= 0)  # a few firms at most
         self.upgrade.pending_slot[pending[~firms.alive[pending]]] = NOT_PENDING
+        if not firms.alive.all():  # a firm that left spends nothing more (the engine books none)
+            gone = ~firms.alive
+            spending = self.spending
+            spending.per_tick[gone] = spending.one_off[gone] = spending.fines_due[gone] = 0.0
         entrants = np.flatnonzero(firms.entered_at == tick)
         entrants = entrants[firms.alive[entrants]]
         if not len(entrants):

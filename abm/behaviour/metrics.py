@@ -18,7 +18,9 @@ start) and recorded as of the latest one:
 * upgrading: ``upgrades``, ``upgrades_pending``, ``mean_inputs`` (distinct inputs per firm);
 * investment: ``investment_spending``, ``mean_buffer_weeks``;
 * always: ``emissions_total`` (production plus transport), ``emission_intensity`` (per unit
-  of value added), ``tech_va_share``.
+  of value added), ``tech_va_share``. On a tick without value added (nothing produced) the two
+  ratios are undefined; they keep their latest value (before any tick, the initial steady
+  state's), so the series stays a ratio of something computed, not 0/0.
 
 Summary scalars: late-window means (``metrics.late_window`` ticks) of the state series,
 ``innovation_collaboration`` (share of all technology gains that came through partners),
@@ -26,7 +28,8 @@ Summary scalars: late-window means (``metrics.late_window`` ticks) of the state 
 ``emissions_total`` (sum over the run) and ``emission_intensity`` (total emissions / total value
 added), and the yearly stability of the customer links that the top and bottom third of
 suppliers by true ESG had at the shock onset (``relationship_stability_high_esg`` /
-``_low_esg``, comparable with ``relationship_stability``). ``creativity`` needs the unshocked
+``_low_esg``: the share kept since onset, turned into a yearly share under a constant break
+rate, in [0, 1] like ``relationship_stability``). ``creativity`` needs the unshocked
 twin and is computed with the resilience metrics (:func:`abm.metrics.resilience.creativity`).
 """
 
@@ -77,9 +80,10 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
         shipped = result.shipped  # links added after production shipped nothing yet
         emissions += float((layer.route_emission[: len(shipped)] * shipped).sum())
     out["emissions_total"] = emissions
-    out["emission_intensity"] = emissions / value_added if value_added > 0 else float("nan")
-    tech_va = float(value_added_by_firm[layer.technology_rows()].sum())
-    out["tech_va_share"] = tech_va / value_added if value_added > 0 else float("nan")
+    if value_added > 0:
+        tech_va = float(value_added_by_firm[layer.technology_rows()].sum())
+        layer.last_ratios = (emissions / value_added, tech_va / value_added)
+    out["emission_intensity"], out["tech_va_share"] = layer.last_ratios
     if not layer.period_cache:
         layer.period_cache = period_series(layer)
     out.update(layer.period_cache)
@@ -100,6 +104,18 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
     if on["investment"]:
         out["investment_spending"] = float(other.get("investment", 0.0))
     return out
+
+
+def steady_ratios(layer: BehaviourLayer) -> tuple[float, float]:
+    """Emission intensity (production only) and technology share of value added at normal
+    output: the ratios' values before the first tick with value added."""
+    firms = layer.world.firms
+    value_added = firms.unit_value_added * firms.normal_output
+    total = float(value_added.sum())
+    if not total > 0:
+        return 0.0, 0.0
+    return (float((layer.emission_rate * firms.normal_output).sum()) / total,
+            float(value_added[firms.technology_intensive].sum()) / total)
 
 
 def period_series(layer: BehaviourLayer) -> dict[str, float]:
@@ -195,6 +211,6 @@ def _retention_by_esg(layer: BehaviourLayer) -> dict[str, float]:
     low, high = np.quantile(np.unique(score[upstream]), [1 / 3, 2 / 3])
     out = {}
     for name, group in (("high", upstream & (score >= high)), ("low", upstream & (score <= low))):
-        lost = 1.0 - kept[group].mean() if group.any() else float("nan")
-        out[f"relationship_stability_{name}_esg"] = float(1.0 - lost / years)
+        share = kept[group].mean() if group.any() else float("nan")
+        out[f"relationship_stability_{name}_esg"] = float(share ** (1.0 / years))
     return out

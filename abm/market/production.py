@@ -79,7 +79,8 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
         first = sendable * priority
         owed_first = np.bincount(links.supplier, weights=first, minlength=n) + firms.final_demand
         ratio_first = _fill_ratio(stock, owed_first)
-        left = stock - ratio_first * owed_first
+        # Round-off can leave -1e-18 here, which would ship negative amounts to the rest.
+        left = np.maximum(stock - ratio_first * owed_first, 0.0)
         ratio_rest = _fill_ratio(left, owed - owed_first)
         shipped = np.where(priority, ratio_first[links.supplier], ratio_rest[links.supplier])
         shipped = shipped * sendable

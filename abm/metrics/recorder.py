@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from abm.metrics import catalogue
+
 
 class Recorder:
     """Column buffers for up to ``capacity`` ticks, growing if a model runs longer.
@@ -34,10 +36,15 @@ class Recorder:
         row = self._rows
         for name, value in (("step", step), *values.items()):
             column = self._columns.get(name)
-            if column is None:
+            if column is None:  # a new column must be a catalogued series (KeyError if not)
+                catalogue.series(name)
                 column = self._columns[name] = np.full(self._capacity, np.nan)
             column[row] = value
         self._rows += 1
+
+    def latest(self, name: str) -> float:
+        """The last recorded value of column ``name``."""
+        return float(self._columns[name][self._rows - 1])
 
     def __len__(self) -> int:
         return self._rows

@@ -10,13 +10,20 @@ pre-shock baseline (mean ``P`` over ``baseline_window`` ticks before onset). Wit
 * ``recovery_time``: ticks from onset until ``P >= recovery_level * R`` holds for good
   (censored at the horizon; ``recovery_censored`` says so);
 * ``resilience_loss = sum d(t)``: the resilience triangle, in ticks of lost full performance;
-* ``risk_resistance``: value added in the shock window relative to the twin's.
+* ``risk_resistance``: value added in the shock window relative to the twin's (without a twin:
+  to the mean of the ``baseline_window`` ticks before onset, or, when the shock starts at tick
+  0, to the initial steady state's value added per tick, ``steady_value_added``).
 
 Without shocks the resilience metrics take their no-loss values (1, 0, 0, 1).
 
 ``bullwhip_ratio`` compares the relative variance (squared coefficient of variation) of the
 orders received by the raw-material tier with that of final demand, after ``warmup`` ticks;
-``bullwhip_tier{k}`` does the same for each tier below assembly.
+``bullwhip_tier{k}`` does the same for each tier below assembly. Each series is divided by its
+largest value first, so the ratio does not depend on the units and cannot overflow however
+large the flows are.
+
+``relationship_stability`` (the yearly share of links kept, :mod:`abm.metrics.stability`) and
+the digital-agility figures come with the model's ``firm_outcomes``.
 """
 
 from __future__ import annotations
@@ -39,18 +46,32 @@ class ShockWindow:
     end: int | None
 
 
+def relative_variance(series: pd.Series | np.ndarray) -> float:
+    """Squared coefficient of variation, computed scale-free (NaN if the mean is not positive).
+
+    The series is divided by its largest magnitude first: CV^2 does not change, and neither
+    the mean nor the squares can overflow however large the values (1e300 units is valid).
+    """
+    values = np.asarray(series, dtype=float)
+    top = float(np.abs(values).max(initial=0.0))
+    if not top > 0:
+        return float("nan")
+    scaled = values / top
+    mean = float(scaled.mean())
+    return float(scaled.var() / mean**2) if mean > 0 else float("nan")
+
+
 def _variance_ratio(series: pd.Series, demand: pd.Series) -> float:
     """Bullwhip ratio on relative variances (CV^2): orders upstream are in other units, since
-    one final unit needs several units of each input."""
-    base = float(np.var(demand) / np.mean(demand) ** 2) if np.mean(demand) > 0 else 0.0
-    mean = float(np.mean(series))
-    if base <= 0 or mean <= 0:
+    one final unit needs several units of each input. NaN if final demand never varies."""
+    base = relative_variance(demand)
+    if not base > 0:
         return float("nan")
-    return float(np.var(series) / mean**2) / base
+    return relative_variance(series) / base
 
 
 def _resilience(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,
-                cfg: MetricsConfig) -> dict[str, float]:
+                cfg: MetricsConfig, steady_value_added: float) -> dict[str, float]:
     onset = window.onset
     steps = run["step"].to_numpy()
     if onset is None or onset > steps[-1]:
@@ -80,11 +101,13 @@ def _resilience(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindo
     end = window.end if window.end is not None else onset
     in_window = (steps >= onset) & (steps <= end)
     if twin is not None:
-        twin_va = twin.set_index("step")["value_added"].reindex(steps[in_window]).sum()
-        out["risk_resistance"] = float(run["value_added"][in_window].sum() / twin_va)
+        va = float(run["value_added"][in_window].sum())
+        reference = float(twin.set_index("step")["value_added"].reindex(steps[in_window]).sum())
     else:
-        pre_va = run["value_added"][(steps < onset)].tail(cfg.baseline_window).mean()
-        out["risk_resistance"] = float(run["value_added"][in_window].mean() / pre_va)
+        va = float(run["value_added"][in_window].mean())
+        pre = run["value_added"][(steps < onset)].tail(cfg.baseline_window)
+        reference = float(pre.mean()) if len(pre) else steady_value_added
+    out["risk_resistance"] = va / reference if reference > 0 else float("nan")
     return out
 
 
@@ -119,12 +142,14 @@ def summarise(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,
         twin: the unshocked twin's series, or None.
         window: when the shocks happened.
         cfg: metric windows.
-        firm_outcomes: scalars only the model can compute (survival, margins, agility).
+        firm_outcomes: scalars only the model can compute (survival, margins, agility,
+            relationship stability, the steady state's value added).
 
     Returns:
         A flat dict of named floats (NaN where a metric is undefined, e.g. no replacements).
     """
-    summary = _resilience(run, twin, window, cfg)
+    summary = _resilience(run, twin, window, cfg,
+                          firm_outcomes.get("steady_value_added", float("nan")))
     summary.update(creativity(run, twin, window, cfg.late_window))
     steady = run[run["step"] > cfg.warmup]
     if len(steady) < 2:
@@ -133,11 +158,6 @@ def summarise(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,
     summary["bullwhip_ratio"] = _variance_ratio(steady["orders_tier0"], demand)
     for tier in range(ASSEMBLY_TIER):
         summary[f"bullwhip_tier{tier}"] = _variance_ratio(steady[f"orders_tier{tier}"], demand)
-    years = len(run) / TICKS_PER_YEAR
-    broken = float(run["links_rewired"].sum() + run["links_ended"].sum())
-    mean_links = float(run["links_active"].mean())
-    summary["relationship_stability"] = (
-        1.0 - broken / (years * mean_links) if mean_links > 0 else float("nan"))
     summary["supplier_hhi"] = float(run["supplier_hhi"].mean())
     summary["performance_mean"] = float(run["performance"].mean())
     summary["value_added_mean"] = float(run["value_added"].mean())

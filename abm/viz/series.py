@@ -2,8 +2,8 @@
 
 The resilience metrics are those of :func:`abm.metrics.summarise`, computed on the ticks so far
 against the pre-shock baseline (no unshocked twin runs alongside the app). Panels for ESG,
-trust, digital adoption and technology show whatever per-tick columns with those words the
-engine records, and a note while it records none.
+trust, digital adoption and technology show the recorded per-tick columns that the metrics
+catalogue (:mod:`abm.metrics.catalogue`) assigns to them, and a note while it records none.
 """
 
 from __future__ import annotations
@@ -14,19 +14,11 @@ import numpy as np
 import pandas as pd
 
 from abm.metrics import summarise
+from abm.metrics.catalogue import CATALOGUE, PANELS, SERIES
 from abm.model import EcosystemModel
 from abm.network.spec import ASSEMBLY_TIER, TIER_NAMES
 from abm.viz.charts import LineChart, Panel
 
-#: Extension panels: title and the words a per-tick column name must contain to be shown there.
-EXTENSION_PANELS: dict[str, tuple[str, ...]] = {
-    "ESG and greenwashing": ("esg", "greenwash", "emission", "reputation", "strategy"),
-    "Trust": ("trust",),
-    "Digital adoption": ("digital",),
-    "Technology": ("technology", "tech_"),
-}
-#: Extension series whose names contain one of these words are in [0, 1]-like units.
-LEFT_AXIS_WORDS = ("rate", "share", "mean_", "intensity")
 BASELINE_NOTE = ("Resilience is measured live against the pre-shock baseline (mean performance "
                  "over the {window} ticks before the first shock); batch runs (ecosim run) "
                  "compare with an unshocked twin instead.")
@@ -121,8 +113,9 @@ def extension_columns(frame: pd.DataFrame) -> dict[str, list[str]]:
     Returns:
         Panel title to its columns (empty lists while the engine records none).
     """
-    return {title: [c for c in frame.columns if any(word in c.lower() for word in words)]
-            for title, words in EXTENSION_PANELS.items()}
+    panel_of = {column: metric.panel for column in frame.columns
+                if (metric := CATALOGUE.get((SERIES, column))) is not None}
+    return {title: [c for c, panel in panel_of.items() if panel == title] for title in PANELS}
 
 
 class SeriesView:
@@ -160,7 +153,8 @@ class SeriesView:
 
 def extension_chart(groups: dict[str, list[str]]) -> LineChart:
     """A chart with one panel per non-empty extension group; rates, shares, means and
-    intensities use the left axis, totals and counts a right axis.
+    intensities use the left axis, totals and counts (``right_axis`` in the catalogue) a right
+    axis.
 
     Args:
         groups: panel title to its columns (all non-empty).
@@ -169,7 +163,7 @@ def extension_chart(groups: dict[str, list[str]]) -> LineChart:
         The chart (render it with the columns' values in the same order).
     """
     panels = [Panel(title, tuple((column, {}) for column in columns),
-                    right=tuple(c for c in columns if not any(w in c for w in LEFT_AXIS_WORDS)))
+                    right=tuple(c for c in columns if CATALOGUE[SERIES, c].right_axis))
               for title, columns in groups.items()]
     return LineChart(panels, columns=2)
 

@@ -1,0 +1,288 @@
+"""The metrics catalogue: every per-tick series and summary key, declared once.
+
+Each entry gives the name, unit, meaning, documented range and when (if ever) the value may be
+NaN, and for a series the browser panel that shows it. The recorder refuses an uncatalogued
+column, the engine's finite-state check lets only the catalogued NaN cases through
+(:mod:`abm.metrics.finite`), the browser app builds its extension panels from ``panel``, the
+sweep collector offers the summary keys, tests check every emitted value against its range, and
+the metrics tables of ``docs/ODD.md`` are generated from here::
+
+    python -m abm.metrics.odd docs/ODD.md   # rewrite the tables between the markers
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from abm.network.spec import ASSEMBLY_TIER, N_TIERS
+
+INF = math.inf
+SERIES, SUMMARY = "series", "summary"
+# Why a value may be undefined (the NaN column of the docs); "" means never NaN.
+NO_FIRMS = "no alive firm (in the group)"
+NO_LINKS = "no live link"
+OFF = "its mechanism is switched off"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One catalogued metric.
+
+    Attributes:
+        name: column or summary key.
+        kind: ``series`` (one value per tick) or ``summary`` (one per run).
+        unit: unit of the value.
+        meaning: one-line definition.
+        lo: documented lower bound (inclusive; ``-inf`` for none).
+        hi: documented upper bound (inclusive; ``inf`` for none).
+        nan: when the value is undefined (NaN); empty if it never is.
+        panel: browser panel of an extension series (None: not on an extension panel).
+        right_axis: drawn on the panel's right axis (counts and totals, not shares or means).
+    """
+
+    name: str
+    kind: str
+    unit: str
+    meaning: str
+    lo: float = 0.0
+    hi: float = INF
+    nan: str = ""
+    panel: str | None = None
+    right_axis: bool = False
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` is inside the documented range (NaN only where documented, an
+        infinity never)."""
+        if math.isnan(value):
+            return bool(self.nan)
+        return math.isfinite(value) and self.lo <= value <= self.hi
+
+
+def _series(name: str, unit: str, meaning: str, lo: float = 0.0, hi: float = INF, nan: str = "",
+            panel: str | None = None, right_axis: bool = False) -> Metric:
+    return Metric(name, SERIES, unit, meaning, lo, hi, nan, panel, right_axis)
+
+
+def _summary(name: str, unit: str, meaning: str, lo: float = 0.0, hi: float = INF,
+             nan: str = "") -> Metric:
+    return Metric(name, SUMMARY, unit, meaning, lo, hi, nan)
+
+
+ESG, TRUST, DIGITAL, TECH = ("ESG and greenwashing", "Trust", "Digital adoption", "Technology")
+#: Extension panels of the browser app, in display order.
+PANELS = (ESG, TRUST, DIGITAL, TECH)
+UNITS = "units of goods"
+
+_ENGINE = [
+    _series("step", "tick", "the tick (a week)"),
+    _series("performance", "share", "final demand delivered on schedule / final demand due", 0, 1),
+    _series("final_demand", UNITS, "final demand drawn this tick"),
+    _series("final_sales", UNITS, "final goods sold by assemblers this tick"),
+    _series("delivered", UNITS, "final goods reaching customers this tick"),
+    _series("value_added", "money", "value added of this tick's production"),
+    _series("production", UNITS, "units produced, all firms"),
+    *(_series(f"production_tier{t}", UNITS, f"units produced by tier {t}")
+      for t in range(N_TIERS)),
+    *(_series(f"orders_tier{t}", UNITS, f"orders received by tier {t} (bullwhip)")
+      for t in range(ASSEMBLY_TIER)),
+    _series("inventory_inputs", UNITS, "input stocks, all firms"),
+    _series("inventory_finished", UNITS, "finished-goods stocks, all firms"),
+    _series("in_transit", UNITS, "goods in the logistics pipeline"),
+    _series("backlog", UNITS, "ordered, not yet shipped, all links"),
+    _series("written_off", UNITS, "goods lost with exiting firms or in transit to them"),
+    _series("mean_availability", "share", "mean capacity availability of alive firms", 0, 1),
+    _series("firms_alive", "firms", "firms in the market"),
+    _series("smes_alive", "firms", "SMEs in the market"),
+    _series("links_active", "links", "live buyer-supplier links"),
+    _series("searching", "links", "links whose buyer searches a replacement"),
+    _series("supplier_hhi", "index", "mean over buyer input slots of the sum of squared order "
+            "shares of live suppliers (0 with no slot)", 0, 1),
+    _series("cash_total", "money", "cash of alive firms (negative: credit drawn)", -INF),
+    _series("profit_total", "money", "operating profit of alive firms this tick", -INF),
+    _series("final_revenue", "money", "revenue from final customers"),
+    _series("labour_cost", "money", "labour cost, all firms"),
+    _series("fixed_cost", "money", "fixed (capital) cost, all firms"),
+    _series("holding_cost", "money", "stock holding cost, all firms"),
+    _series("platform_fees", "money", "commission paid to platforms"),
+    _series("interest", "money", "interest on drawn credit"),
+    _series("payouts", "money", "cash paid out above target"),
+    _series("platform_revenue", "money", "platforms' commission income"),
+    _series("platform_members", "firms", "alive platform members"),
+    _series("subsidy_spent", "money", "policy subsidy paid this tick"),
+    _series("extra_sea_lead", "ticks", "extra lead time on sea routes (chokepoint)"),
+    _series("links_rewired", "links", "links switched to a new supplier this tick"),
+    _series("links_ended", "links", "links ended because their buyer left"),
+    _series("searches_started", "links", "replacement searches begun this tick"),
+    _series("exits", "firms", "firms leaving the market this tick"),
+    _series("entries", "firms", "firms entering this tick"),
+]
+_BEHAVIOUR = [
+    _series("emissions_total", "t CO2e", "production plus transport emissions this tick",
+            panel=ESG, right_axis=True),
+    _series("emission_intensity", "t CO2e / money", "emissions per unit of value added (the "
+            "latest tick with value added; the steady state's before any)", panel=ESG),
+    _series("tech_va_share", "share", "technology segment's share of value added (as for "
+            "emission_intensity on ticks without value added)", 0, 1, panel=TECH),
+    _series("greenwashing_rate", "share", "alive firms disclosing above true ESG + tolerance",
+            0, 1, NO_FIRMS, ESG),
+    _series("greenwash_strategy_share", "share", "alive firms with the greenwash strategy", 0, 1,
+            NO_FIRMS, ESG),
+    _series("improve_strategy_share", "share", "alive firms with the improve strategy", 0, 1,
+            NO_FIRMS, ESG),
+    _series("mean_esg_true", "score", "mean true ESG of alive firms", 0, 1, NO_FIRMS, ESG),
+    _series("mean_esg_disclosed", "score", "mean disclosed ESG of alive firms", 0, 1, NO_FIRMS,
+            ESG),
+    _series("mean_esg_rating", "score", "mean ESG rating of alive firms", 0, 1, NO_FIRMS, ESG),
+    _series("mean_reputation", "score", "mean reputation of alive firms", 0, 1, NO_FIRMS, ESG),
+    _series("esg_detections", "firms", "greenwashers detected by audits this period", panel=ESG,
+            right_axis=True),
+    _series("esg_fines", "money", "ESG fines booked this tick", panel=ESG, right_axis=True),
+    _series("mean_trust", "score", "mean trust over live links", 0, 1, NO_LINKS, TRUST),
+    _series("trusted_link_share", "share", "live links trusted above the priority threshold",
+            0, 1, NO_LINKS, TRUST),
+    _series("mean_interest_rate", "per tick", "mean interest rate of alive firms",
+            nan=NO_FIRMS),
+    _series("backed_firms", "firms", "firms with chain-leader supply-chain finance"),
+    _series("mean_technology", "index", "mean technology level of alive firms (1 = initial "
+            "reference)", nan=NO_FIRMS, panel=TECH),
+    _series("tech_gain_own", "log points", "technology gained by own R&D this period",
+            panel=TECH, right_axis=True),
+    _series("tech_gain_partner", "log points", "technology gained through partners this period",
+            panel=TECH, right_axis=True),
+    _series("digital_adoption_rate", "share", "alive SMEs at or above the adoption threshold",
+            0, 1, NO_FIRMS, DIGITAL),
+    _series("mean_digital_maturity", "score", "mean digital maturity of alive firms", 0, 1,
+            NO_FIRMS, DIGITAL),
+    _series("upgrades", "firms", "firms switching segment this period"),
+    _series("upgrades_pending", "firms", "alive firms stocking a new input"),
+    _series("mean_inputs", "inputs", "distinct inputs per alive upstream firm", nan=NO_FIRMS),
+    _series("investment_spending", "money", "R&D, digital and ESG spending booked this tick"),
+    _series("mean_buffer_weeks", "weeks", "mean extra safety stock of alive firms",
+            nan=NO_FIRMS),
+]
+_NO_TWIN = "a shocked run without its unshocked twin"
+_RESULTS = [
+    _summary("resistance", "share", "1 - deepest relative drop of performance after onset", 0, 1),
+    _summary("recovery_time", "ticks", "ticks from onset until performance stays at or above "
+             "recovery_level x reference (censored at the horizon)"),
+    _summary("recovery_censored", "flag", "1 if the run never recovered before the horizon",
+             0, 1),
+    _summary("resilience_loss", "ticks", "sum of relative performance drops after onset "
+             "(resilience triangle)"),
+    _summary("baseline_performance", "share", "mean performance before onset (all ticks "
+             "without shocks)", 0, 1),
+    _summary("risk_resistance", "ratio", "value added in the shock window / the reference's "
+             "(twin; else pre-shock mean; else the steady state)", nan="reference value added "
+             "is zero"),
+    _summary("creativity", "ratio", "late-window value added / the twin's - 1", -1,
+             nan=_NO_TWIN + ", or the twin has no value added"),
+    _summary("creativity_technology", "ratio", "late-window mean technology / the twin's - 1",
+             -1, nan=_NO_TWIN + ", or " + OFF),
+    _summary("bullwhip_ratio", "ratio", "CV^2 of raw-material orders / CV^2 of final demand, "
+             "after warmup", nan="final demand never varies, or no orders"),
+    *(_summary(f"bullwhip_tier{t}", "ratio", f"as bullwhip_ratio for orders to tier {t}",
+               nan="final demand never varies, or no orders") for t in range(ASSEMBLY_TIER)),
+    _summary("supplier_hhi", "index", "mean over ticks of supplier_hhi", 0, 1),
+    _summary("performance_mean", "share", "mean performance", 0, 1),
+    _summary("value_added_mean", "money", "mean value added per tick"),
+    _summary("exits_total", "firms", "exits over the run"),
+    _summary("entries_total", "firms", "entries over the run"),
+    _summary("subsidy_spent", "money", "policy subsidy over the run"),
+    _summary("sme_survival_rate", "share", "initial SMEs alive at the end", 0, 1),
+    _summary("sme_mean_margin", "ratio", "mean over alive SMEs of total profit / total revenue",
+             -INF, nan="no alive SME has revenue"),
+    _summary("relationship_stability", "share per year", "yearly share of year-start links "
+             "kept (same buyer and supplier, both still in the market), geometric mean over "
+             "the run", 0, 1, "no link was live at any year start"),
+    _summary("digital_agility", "ticks", "mean ticks from a supplier's failure to its "
+             "replacement", nan="no replacement happened"),
+    _summary("digital_agility_rate", "per tick", "1 / (1 + digital_agility): per-tick chance "
+             "that a pending replacement completes (geometric waiting time)", 0, 1,
+             "no replacement happened"),
+    _summary("replacements", "links", "suppliers replaced over the run"),
+    _summary("steady_value_added", "money", "value added per tick of the initial steady state"),
+]
+_LATE = "late-window mean of the series"
+_BEHAVIOUR_RESULTS = [
+    *(_summary(name, "score", f"{_LATE} {name}", 0, 1, OFF + ", or " + NO_FIRMS)
+      for name in ("greenwashing_rate", "mean_esg_true", "mean_trust", "digital_adoption_rate",
+                   "mean_reputation", "mean_digital_maturity")),
+    _summary("mean_technology", "index", f"{_LATE} mean_technology", nan=OFF),
+    _summary("digital_adoption_rate_start", "share", "digital_adoption_rate at the first tick",
+             0, 1, OFF),
+    _summary("innovation_collaboration", "share", "technology gains through partners / all "
+             "gains", 0, 1, OFF + ", or no gain"),
+    _summary("structural_upgrading", "share", "late-window minus first-tick tech_va_share",
+             -1, 1),
+    _summary("emissions_total", "t CO2e", "emissions over the run"),
+    _summary("emission_intensity", "t CO2e / money", "total emissions / total value added",
+             nan="no value added over the run"),
+    *(_summary(f"relationship_stability_{g}_esg", "share per year", f"yearly share kept of the "
+               f"customer links that the {g}est-ESG third of suppliers had at onset", 0, 1,
+               "no shock, or fewer than three upstream suppliers with links at onset")
+      for g in ("high", "low")),
+]
+
+CATALOGUE: dict[tuple[str, str], Metric] = {
+    (m.kind, m.name): m for m in (*_ENGINE, *_BEHAVIOUR, *_RESULTS, *_BEHAVIOUR_RESULTS)}
+
+
+def series(name: str) -> Metric:
+    """The catalogue entry of a per-tick series (KeyError naming it if uncatalogued)."""
+    try:
+        return CATALOGUE[SERIES, name]
+    except KeyError:
+        raise KeyError(f"series `{name}` is not in the metrics catalogue "
+                       "(abm/metrics/catalogue.py): declare it there") from None
+
+
+def names(kind: str) -> list[str]:
+    """Catalogued names of one kind, in catalogue order."""
+    return [name for k, name in CATALOGUE if k == kind]
+
+
+#: Series that may be NaN in some states (the finite-state check lets them through).
+MAY_BE_NAN = frozenset(m.name for m in CATALOGUE.values() if m.kind == SERIES and m.nan)
+
+
+def out_of_range(kind: str, values: dict[str, float]) -> list[str]:
+    """Descriptions of the values that are uncatalogued or outside their documented range."""
+    bad = []
+    for name, value in values.items():
+        metric = CATALOGUE.get((kind, name))
+        if metric is None:
+            bad.append(f"{kind} `{name}` is not catalogued")
+        elif not metric.contains(float(value)):
+            bad.append(f"{kind} `{name}` = {value} outside [{metric.lo}, {metric.hi}]"
+                       + ("" if metric.nan else " (never NaN)"))
+    return bad
+
+
+def markdown_table(kind: str) -> str:
+    """The docs table of one kind: name, unit, range, when NaN, meaning."""
+    rows = ["| name | unit | range | NaN when | meaning |", "|---|---|---|---|---|"]
+    for metric in CATALOGUE.values():
+        if metric.kind == kind:
+            low = "(−∞" if math.isinf(metric.lo) else f"[{metric.lo:g}"
+            high = "∞)" if math.isinf(metric.hi) else f"{metric.hi:g}]"
+            span = f"{low}, {high}"
+            rows.append(f"| `{metric.name}` | {metric.unit} | {span} | {metric.nan or 'never'} "
+                        f"| {metric.meaning} |")
+    return "\n".join(rows)
+
+
+BEGIN, END = "<!-- metrics-catalogue:{kind}:begin -->", "<!-- metrics-catalogue:{kind}:end -->"
+
+
+def render_docs(text: str) -> str:
+    """``text`` with the generated tables between each kind's markers."""
+    for kind in (SERIES, SUMMARY):
+        begin, end = BEGIN.format(kind=kind), END.format(kind=kind)
+        pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
+        if not pattern.search(text):
+            raise ValueError(f"docs lack the markers {begin} ... {end}")
+        text = pattern.sub(lambda _m, b=begin, e=end, k=kind:
+                           f"{b}\n{markdown_table(k)}\n{e}", text)
+    return text
