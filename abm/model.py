@@ -100,7 +100,7 @@ class EcosystemModel(mesa.Model):
         self.lead_by_route = np.array([market.lead_time_local, market.lead_time_domestic,
                                        market.lead_time_sea])
         self.supplier_market = SupplierMarket(firms, config.network, overseas,
-                                              self.lead_by_route)
+                                              self.lead_by_route, market.capacity_slack)
         self.market_lead = np.array([market.lead_time_market, market.lead_time_sea])
         total_final = float(self.base_final_demand.sum())
         market_flow = total_final * np.array([1.0 - market.export_share, market.export_share])

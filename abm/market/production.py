@@ -91,9 +91,17 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
     firms.shipped = sold
     firms.final_sales = final_sales
 
-    # Blocked (embargoed) parts of a backlog count as not filled.
-    fill = np.divide(shipped, links.backlog, out=np.full_like(shipped, np.nan),
-                     where=links.backlog > 0)
+    # A buyer judges a supplier on what fell due this tick: the backlog, but at most the
+    # link's expected per-tick volume (its share of the buyer's expected use). A supplier
+    # back at full output and clearing a backlog piled up during an outage ships its
+    # volume and fills 1; measuring against the whole backlog would read it as failing
+    # and drive its customers away just as it recovers (issue 8). Blocked (embargoed)
+    # parts count as not filled.
+    expected = (links.share * firms.input_coef[links.buyer, links.slot]
+                * firms.forecast[links.buyer])
+    due = np.minimum(links.backlog, expected)
+    fill = np.divide(np.minimum(shipped, due), due, out=np.full_like(shipped, np.nan),
+                     where=due > 0)
     links.backlog -= shipped
     np.maximum(links.backlog, 0.0, out=links.backlog)
     return ProductionResult(produced=produced, shipped=shipped, final_sales=final_sales,

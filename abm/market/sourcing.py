@@ -17,6 +17,7 @@ import numpy as np
 
 from abm.config.schema import NetworkConfig, SourcingConfig
 from abm.network.generator import draw_suppliers
+from abm.network.spec import normalise_shares
 from abm.state import NOT_SEARCHING, FirmState, LinkState, route_of
 
 
@@ -28,11 +29,13 @@ class SupplierMarket:
         network: network parameters (attachment exponent and regional bias).
         overseas: per region, True if reached by sea.
         lead_by_route: lead time of the local, domestic and sea routes.
+        capacity_slack: plant above normal output (``market.capacity_slack``).
     """
 
     def __init__(self, firms: FirmState, network: NetworkConfig, overseas: np.ndarray,
-                 lead_by_route: np.ndarray) -> None:
+                 lead_by_route: np.ndarray, capacity_slack: float) -> None:
         self.network = network
+        self.capacity_slack = capacity_slack
         self.overseas = overseas
         self.lead_by_route = lead_by_route
         n_products = int(firms.product.max()) + 1
@@ -50,6 +53,17 @@ class SupplierMarket:
         self.attraction: np.ndarray | None = None
         self.screen: tuple[np.ndarray, np.ndarray] | None = None
 
+    def spare_units(self, firms: FirmState) -> np.ndarray:
+        """Idle plant of each firm in units per tick: plant (normal output plus the capacity
+        slack, available this tick) minus long-run demand.
+
+        Measured on the plant the firm pays fixed cost for, not on its current staffed
+        capacity (which shrinks with demand), so a supplier that lost its customers is the
+        most attractive candidate and is found by searching buyers (issue 8).
+        """
+        plant = firms.normal_output * (1.0 + self.capacity_slack) * firms.availability
+        return np.maximum(plant - firms.long_run_demand, 0.0)
+
     def group_of_need(self, firms: FirmState, buyer: np.ndarray, slot: np.ndarray) -> np.ndarray:
         """Candidate group (chain, tier below, product) for a buyer's input slot."""
         tier_below = firms.chain[buyer] * self._n_tiers + firms.tier[buyer] - 1
@@ -61,10 +75,7 @@ class SupplierMarket:
         picks = np.full(len(buyer), -1)
         groups = self.group_of_need(firms, buyer, slot)
         eligible = firms.alive & (firms.availability >= min_availability)
-        usable = firms.capacity * firms.availability
-        spare = np.divide(np.maximum(usable - firms.long_run_demand, 0.0), usable,
-                          out=np.zeros(firms.n), where=usable > 0)
-        weight = self._size_weight * eligible * spare
+        weight = eligible * self.spare_units(firms)
         if self.attraction is not None:
             weight = weight * self.attraction
         # Few searches end per tick: plain Python sets beat np.unique's overhead here.
@@ -185,4 +196,24 @@ def finish_searches(firms: FirmState, links: LinkState, market: SupplierMarket,
     cancel_backlog(firms, links, rows)
     waited = tick - links.failed_at[rows]
     market.connect(firms, links, rows, new, tick)
+    resplit_shares(firms, links, links.buyer[rows], links.slot[rows])
     return rows, waited
+
+
+def resplit_shares(firms: FirmState, links: LinkState, buyer: np.ndarray, slot: np.ndarray
+                   ) -> None:
+    """Re-split the order shares of the given (buyer, slot)s over their live links by
+    supplier size, as the generator split them.
+
+    A rewired link must not inherit its old share: a large buyer whose big supplier failed
+    would otherwise keep ordering most of its input from whichever (possibly tiny) firm
+    replaced it, which can never fill the order, while large suppliers sit idle (issue 8).
+    """
+    if not len(buyer):
+        return
+    slot_key = links.slot_key(firms.n_slots)
+    affected = np.zeros(firms.input_inventory.size, dtype=bool)
+    affected[buyer.astype(np.int64) * firms.n_slots + slot] = True
+    rows = np.flatnonzero(affected[slot_key] & links.active & firms.alive[links.supplier])
+    links.share[rows] = normalise_shares(links.buyer[rows], links.slot[rows],
+                                         firms.normal_output[links.supplier[rows]], firms.n_slots)
