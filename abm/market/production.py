@@ -118,7 +118,11 @@ def adjust_capacity(firms: FirmState, cfg: MarketConfig) -> None:
     """
     seen = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand, firms.orders_received)
     step = cfg.capacity_adjustment * (seen - firms.long_run_demand)
-    limit = cfg.capacity_adjustment * np.maximum(firms.long_run_demand,
-                                                 MIN_GROWTH_BASE * firms.normal_output)
+    # Below normal output the plant is there (its fixed cost is still paid): re-staffing
+    # it goes at ``capacity_adjustment`` of normal output per tick, not of the shrunken
+    # demand, so a supplier that lost its customers can take new ones within months.
+    limit = cfg.capacity_adjustment * np.where(
+        firms.long_run_demand < firms.normal_output, firms.normal_output,
+        firms.long_run_demand)
     firms.long_run_demand += np.maximum(np.minimum(step, limit), -limit)
     firms.capacity = firms.long_run_demand * (1.0 + cfg.capacity_slack)
