@@ -26,7 +26,7 @@ from abm.behaviour import BehaviourLayer, NullBehaviour
 from abm.config.schema import ShockConfig, SimulationConfig
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
 from abm.market.demand import draw_final_demand
-from abm.market.entry_exit import admit_entrants, find_exits, remove_firms
+from abm.market.entry_exit import ExitRule, admit_entrants, remove_firms
 from abm.market.logistics import Pipeline
 from abm.market.ordering import place_orders, update_forecasts
 from abm.market.production import adjust_capacity, produce_and_ship
@@ -107,6 +107,7 @@ class EcosystemModel(mesa.Model):
         self.pipeline = Pipeline(self._pipeline_horizon(), flow, links.lead_time, market_flow,
                                  self.market_lead)
         self.search_ticks = np.full(firms.n, config.sourcing.search_ticks)
+        self.exit_rule = ExitRule(firms.n, config.finance)
 
         self._firm_agents: list[Firm] = [
             (ChainLeader if firms.chain_leader[i] else SME)(self, i, str(self.spec.names[i]))
@@ -255,10 +256,10 @@ class EcosystemModel(mesa.Model):
             self.replacement_ticks.append(waited)
         self.behaviour.after_sourcing(tick, rewired)
 
-        adjust_capacity(firms, cfg.market)  # 10 capacity
+        adjust_capacity(firms, cfg.market, links)  # 10 capacity
         self.behaviour.invest_and_learn(tick)  # 10 investment and learning
 
-        leaving = find_exits(firms, self.credit_line, tick)  # 11 exit and entry
+        leaving = self.exit_rule.find(firms, self.credit_line, tick)  # 11 exit and entry
         written_off, ended = remove_firms(firms, links, leaving)
         written_off += written_off_in_transit
         for i in leaving:

@@ -71,6 +71,8 @@ class FinanceConfig:
     interest_rate: float = 0.002  # per tick on overdraft
     payout_rate: float = 0.1  # share of cash above target paid out each tick
     entry_rate: float = 0.02  # per tick probability that a vacant firm slot gets an entrant
+    entry_elasticity: float = 2.0  # entry rate x (niche load) ** this: entry follows demand
+    exit_patience: int = 26  # ticks a viable firm may stay beyond its credit line before exit
 
 
 @dataclass

@@ -18,9 +18,6 @@ from abm.config.schema import MarketConfig
 from abm.network.spec import ASSEMBLY_TIER
 from abm.state import FirmState, LinkState
 
-# Capacity of a firm that has shrunk can regrow from at least this share of its normal output.
-MIN_GROWTH_BASE = 0.1
-
 
 @dataclass
 class ProductionResult:
@@ -108,19 +105,26 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
                             fill=fill)
 
 
-def adjust_capacity(firms: FirmState, cfg: MarketConfig) -> None:
+def adjust_capacity(firms: FirmState, cfg: MarketConfig, links: LinkState) -> None:
     """Capacity follows long-run demand, changing by at most ``capacity_adjustment`` per tick.
 
-    Long-run demand is a slow average of incoming orders (final demand at assemblers).
+    Long-run demand is a slow average of the demand a firm sees: final demand at assemblers;
+    upstream, incoming orders plus the share ``inventory_adjustment`` of its unfilled order
+    book it means to clear per tick (as buyers close inventory gaps). Without the order book
+    a supplier whose buyers stop adding orders while it owes them a backlog would shrink
+    below what it owes, fill ever less and shrink further (issue 8).
     Building or shedding capacity takes time, so its change per tick is capped at
     ``capacity_adjustment`` of its current level: a burst of panic orders does not make a
     supplier buy plant it will never use (and whose fixed cost would ruin it).
     """
-    seen = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand, firms.orders_received)
+    owed = np.bincount(links.supplier, weights=links.backlog * links.active, minlength=firms.n)
+    seen = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand,
+                    firms.orders_received + cfg.inventory_adjustment * owed)
     step = cfg.capacity_adjustment * (seen - firms.long_run_demand)
-    # Below normal output the plant is there (its fixed cost is still paid): re-staffing
-    # it goes at ``capacity_adjustment`` of normal output per tick, not of the shrunken
-    # demand, so a supplier that lost its customers can take new ones within months.
+    # Below normal output the firm brings back plant it had idled, which is faster than
+    # building new plant: it grows at ``capacity_adjustment`` of normal output per tick, not
+    # of its shrunken demand, so a supplier that lost its customers can serve returning
+    # ones within months rather than years (issue 8).
     limit = cfg.capacity_adjustment * np.where(
         firms.long_run_demand < firms.normal_output, firms.normal_output,
         firms.long_run_demand)

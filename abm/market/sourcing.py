@@ -64,6 +64,10 @@ class SupplierMarket:
         plant = firms.normal_output * (1.0 + self.capacity_slack) * firms.availability
         return np.maximum(plant - firms.long_run_demand, 0.0)
 
+    def group_of_firm(self, firm: np.ndarray) -> np.ndarray:
+        """Group (chain, tier, product) of each given firm row."""
+        return self._group[firm]
+
     def group_of_need(self, firms: FirmState, buyer: np.ndarray, slot: np.ndarray) -> np.ndarray:
         """Candidate group (chain, tier below, product) for a buyer's input slot."""
         tier_below = firms.chain[buyer] * self._n_tiers + firms.tier[buyer] - 1
