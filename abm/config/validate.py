@@ -71,6 +71,8 @@ _RANGES: dict[str, tuple[float | None, float | None]] = {
     "finance.interest_rate": (0.0, 1.0),
     "finance.payout_rate": (0.0, 1.0),
     "finance.entry_rate": (0.0, 1.0),
+    "finance.entry_elasticity": (0.0, 10.0),
+    "finance.exit_patience": (0, 520),
     "sourcing.search_ticks": (1, 520),
     "sourcing.switch_threshold": (0.0, 1.0),
     "sourcing.fill_memory": (1e-9, 1.0),
