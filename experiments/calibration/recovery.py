@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,7 +49,7 @@ def shock_end(config: SimulationConfig) -> int:
                for s in config.scenario.shocks.values())
 
 
-def run_shocked(config: SimulationConfig) -> tuple[pd.DataFrame, np.ndarray, EcosystemModel]:
+def run_shocked(config: SimulationConfig) -> tuple[pd.DataFrame, np.ndarray]:
     """Run the shocked model tick by tick, recording which firms the shocks touch directly."""
     model = EcosystemModel(config=config)
     firms, links = model.firms, model.links
@@ -65,7 +65,7 @@ def run_shocked(config: SimulationConfig) -> tuple[pd.DataFrame, np.ndarray, Eco
         hit[links.supplier[:n][touched]] = True
         if model.effects.export_demand < 1.0 or model.effects.extra_sea_lead > 0:
             hit |= firms.tier == ASSEMBLY_TIER
-    return model.timeseries(), hit, model
+    return model.timeseries(), hit
 
 
 def recovered(perf: np.ndarray, ref: np.ndarray, end: int, level: float) -> bool:
@@ -90,7 +90,7 @@ def campaign(scenarios: Sequence[str], seeds: Sequence[int], extra: Sequence[str
         ts_twin = twin.timeseries()
         for scenario in scenarios:
             config = replace(configs[scenario], seed=seed)
-            ts, hit, model = run_shocked(config)
+            ts, hit = run_shocked(config)
             perf, ref = ts["performance"].to_numpy(), ts_twin["performance"].to_numpy()
             end = shock_end(config)
             if end + TWO_YEARS > config.ticks:
@@ -111,8 +111,8 @@ def campaign(scenarios: Sequence[str], seeds: Sequence[int], extra: Sequence[str
 
 def summarise(runs: pd.DataFrame) -> pd.DataFrame:
     """Per scenario: distribution of end performance, recovery count, exits."""
-    def q(p: float):
-        return lambda s: s.quantile(p)
+    def q(p: float) -> Callable[[pd.Series], float]:
+        return lambda s: float(s.quantile(p))
     grouped = runs.groupby("scenario", sort=False)
     table = grouped.agg(
         runs=("seed", "size"),
