@@ -1,14 +1,16 @@
-"""Supplier replacement (spec §3 phase 9).
+"""Supplier replacement and matching (spec §3 phase 9).
 
-A buyer watches each supplier's fill rate (a moving average of shipped / owed). When it falls
-below ``switch_threshold``, or the supplier exits, the buyer starts a search that takes
-``search_ticks`` (issue-3 digital maturity will shorten it); a search is dropped if the old
-supplier recovers first. When the search ends the buyer picks a new supplier of the same
-product in its chain by the generator's attachment rule (size-weighted, region-biased),
-screening out exited firms, firms running below ``min_availability`` and weighting by spare
-capacity, so that switching does not pile everyone onto a few overloaded suppliers. The
-relationship is rewired in place (same link row, same share), the old backlog is cancelled and
-the time from failure to replacement is recorded (digital agility).
+A buyer watches each supplier's fill rate (a moving average of what it shipped over what fell
+due, see ``abm.market.production``). When it falls below ``switch_threshold``, or the supplier
+exits, the buyer starts a search that takes ``search_ticks`` (digital maturity shortens it); a
+search is dropped if the old supplier recovers first. When the search ends the buyer draws a
+new supplier of the same product in its chain's tier below, with weight proportional to the
+candidate's idle plant in units (region-biased), screening out exited firms and firms running
+below ``min_availability``: buyers find the suppliers that can serve them, first those that
+lost their customers, and switching does not pile everyone onto a few overloaded suppliers.
+The relationship is rewired in place (same link row), the old backlog is cancelled, the slot's
+order shares are re-split over its suppliers by normal output, and the time from failure to
+replacement is recorded (digital agility).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ class SupplierMarket:
 
     Args:
         firms: firm state (group membership is fixed per firm row).
-        network: network parameters (attachment exponent and regional bias).
+        network: network parameters (regional bias).
         overseas: per region, True if reached by sea.
         lead_by_route: lead time of the local, domestic and sea routes.
         capacity_slack: plant above normal output (``market.capacity_slack``).
@@ -45,9 +47,6 @@ class SupplierMarket:
         order = np.argsort(self._group, kind="stable")
         bounds = np.searchsorted(self._group[order], np.arange(self._group.max() + 2))
         self._members = [order[bounds[g]: bounds[g + 1]] for g in range(len(bounds) - 1)]
-        # A firm row's size never changes (an entrant inherits its niche), so neither does
-        # its attachment weight.
-        self._size_weight = firms.size ** network.concentration
         # Set by firm behaviour (ESG signals): a per-firm multiplier on a candidate's weight,
         # and (buyer requirement, supplier score) for screening; None = not used.
         self.attraction: np.ndarray | None = None
