@@ -42,7 +42,7 @@ from abm.core.state import ASSEMBLY_TIER, N_TIERS, route_of
 from abm.core.streams import Streams
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
 from abm.market.demand import draw_final_demand
-from abm.market.entry_exit import admit_entrants, find_exits, remove_firms
+from abm.market.entry_exit import ExitRule, admit_entrants, remove_firms
 from abm.market.logistics import Pipeline
 from abm.market.ordering import place_orders, update_forecasts
 from abm.market.production import adjust_capacity, produce_and_ship
@@ -121,13 +121,14 @@ class EcosystemModel(mesa.Model):
         self.lead_by_route = lead_by_route(market.lead_time_local, market.lead_time_domestic,
                                            market.lead_time_sea)
         self.supplier_market = SupplierMarket(firms, config.network, overseas,
-                                              self.lead_by_route)
+                                              self.lead_by_route, market.capacity_slack)
         self.market_lead = np.array([market.lead_time_market, market.lead_time_sea])
         total_final = float(self.base_final_demand.sum())
         market_flow = total_final * np.array([1.0 - market.export_share, market.export_share])
         self.pipeline = Pipeline(self._pipeline_horizon(), flow, links.lead_time, market_flow,
                                  self.market_lead)
         self.base_search_ticks = np.full(firms.n, config.sourcing.search_ticks)
+        self.exit_rule = ExitRule(firms.n, config.finance)
 
         self._firm_agents: list[Firm] = [
             (ChainLeader if firms.chain_leader[i] else SME)(self, i, str(self.spec.names[i]))
@@ -334,7 +335,7 @@ class EcosystemModel(mesa.Model):
         for process in processes:
             process.after_sourcing(world, tick, rewired)
 
-        adjust_capacity(firms, cfg.market)  # 10 capacity
+        adjust_capacity(firms, cfg.market, links)  # 10 capacity
         for process in processes:  # 10 investment and learning
             process.invest(world, tick)
 
@@ -343,7 +344,7 @@ class EcosystemModel(mesa.Model):
             solvency = process.solvency(world, solvency)
         self.credit_line = (self.base_credit_line if solvency.credit_line is None
                             else solvency.credit_line)
-        leaving = find_exits(firms, self.credit_line, tick)
+        leaving = self.exit_rule.find(firms, self.credit_line, tick)
         written_off, ended = remove_firms(firms, links, leaving)
         written_off += written_off_in_transit
         for i in leaving:

@@ -16,7 +16,8 @@ from abm.model import EcosystemModel
 ALL_OFF = tuple(f"behaviour.{m}.enabled=false" for m in MECHANISMS)
 # A shock, demand noise, searches, exits and entries: every engine path the hooks touch runs.
 SHOCKED = ("network.n_firms=500", "ticks=120", "scenario.shocks.regional_disaster.onset=40",
-           "seed=3")
+           "scenario.shocks.regional_disaster.duration=26",
+           "scenario.shocks.regional_disaster.magnitude=1.0", "seed=3")
 
 
 def _run(overrides: tuple[str, ...], behaviour: bool = True) -> EcosystemModel:

@@ -124,7 +124,13 @@ class FinanceConfig:
     payout_rate: float = param(0.1, low=0.0, high=1.0, unit="share",
         meaning="share of excess cash paid out per tick", source="C")
     entry_rate: float = param(0.02, low=0.0, high=1.0, unit="share",
-        meaning="per tick probability of an entrant per vacant niche", source="C")
+        meaning="per tick probability of an entrant per vacant niche at normal load", source="C")
+    entry_elasticity: float = param(2.0, low=0.0, high=10.0, unit="1",
+        meaning="entry probability = entry_rate x (niche load) ** this: entry follows demand",
+        source="C (Dunne, Roberts & Samuelson 1988: entry responds to demand)")
+    exit_patience: int = param(26, low=0, high=520, unit="ticks",
+        meaning="ticks a viable firm may stay in distress (beyond its credit line) before exit",
+        source="C (Bernanke 1983: liquidity vs solvency)")
 
 
 @dataclass
@@ -134,7 +140,7 @@ class SourcingConfig:
     search_ticks: int = param(4, low=1, high=520, unit="ticks",
         meaning="ticks to find and qualify a supplier", source="S002/S004 (agility)")
     switch_threshold: float = param(0.3, low=0.0, high=1.0, unit="share",
-        meaning="fill-rate average that triggers a search", source="C")
+        meaning="fill-rate average (of the volume due) that triggers a search", source="C")
     fill_memory: float = param(0.1, low=1e-09, high=1.0, unit="share",
         meaning="weight of the newest fill rate", source="C")
     min_availability: float = param(0.5, low=0.0, high=1.0, unit="share",

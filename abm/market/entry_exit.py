@@ -1,14 +1,26 @@
 """Exit of failed firms and entry of new ones (spec §3 phase 11).
 
-A firm exits when its cash plus the value of its stocks (collateral for working-capital credit)
-falls below minus its credit line (insolvency), or when, past an
-entry grace period, its long-run demand has fallen below a small share of its normal output
-(it has lost its customers). Its stocks are written off, what it owed and what it had on order
-are cancelled, and its customers start searching for replacements (phase 9). An exited firm's
-row is a vacant niche (same chain, tier and product); each tick it is taken by an entrant with
-probability ``entry_rate``. An entrant starts with normal capacity and cash, no stock and no
-customers, sources its inputs at once by the attachment rule, and must win customers through
-other buyers' searches.
+Exit separates liquidity from solvency. A firm is *in distress* when its cash plus the value of
+its stocks (collateral for working-capital credit) is below minus its credit line: it can no
+longer pay from its own means. It exits when (a) it is in distress and not viable - its
+expected profit at its long-run demand (contribution ``unit value added x (1 - labour cost
+share)`` per unit, minus fixed cost) is negative - or (b) it has been in distress for more
+than ``finance.exit_patience`` consecutive ticks: lenders and suppliers (bank forbearance,
+trade credit, payment delays) carry a viable firm through a temporary gap, but not forever.
+It also exits when, past an entry grace period, its long-run demand has fallen below a small
+share of its normal output (it has lost its customers). Its stocks are written off, what it
+owed and what it had on order are cancelled, and its customers start searching for
+replacements (phase 9).
+
+An exited firm's row is a vacant niche (same chain, tier and product). Entry answers
+opportunity: each tick a vacant row gets an entrant with probability
+``entry_rate x load ** entry_elasticity`` (at most 1), where ``load`` is the long-run demand of
+the niche's live competitors over their normal output. A niche whose competitors are
+overloaded (demand is going unserved) attracts entrants faster; one whose competitors sit idle
+attracts fewer. Long-run demand is a slow average of orders, which is the documented lag
+between an opportunity and entry. An entrant starts with normal capacity and cash, no stock
+and no customers, sources its inputs at once by the attachment rule, and wins customers
+through other buyers' searches (which prefer idle plant, see ``abm.market.sourcing``).
 """
 
 from __future__ import annotations
@@ -25,12 +37,28 @@ GRACE_TICKS = 26  # an entrant has half a year to win customers before idleness 
 IDLE_SHARE = 0.05  # long-run demand below this share of normal output means "no customers"
 
 
-def find_exits(firms: FirmState, credit_line: np.ndarray, tick: int) -> np.ndarray:
-    """Indices of firms that leave the market this tick."""
-    insolvent = firms.cash + stock_value(firms) < -credit_line
-    idle = (tick - firms.entered_at > GRACE_TICKS) & (
-        firms.long_run_demand < IDLE_SHARE * firms.normal_output)
-    return np.flatnonzero(firms.alive & (insolvent | idle))
+class ExitRule:
+    """Counts each firm's consecutive ticks in distress and decides exits (module docstring).
+
+    Args:
+        n: number of firm rows.
+        cfg: finance parameters (``exit_patience``, ``labour_cost_share``).
+    """
+
+    def __init__(self, n: int, cfg: FinanceConfig) -> None:
+        self.cfg = cfg
+        self.distress_ticks = np.zeros(n, dtype=np.int64)
+
+    def find(self, firms: FirmState, credit_line: np.ndarray, tick: int) -> np.ndarray:
+        """Indices of firms that leave the market this tick."""
+        distress = firms.alive & (firms.cash + stock_value(firms) < -credit_line)
+        self.distress_ticks = np.where(distress, self.distress_ticks + 1, 0)
+        contribution = firms.unit_value_added * (1.0 - self.cfg.labour_cost_share)
+        viable = contribution * firms.long_run_demand > firms.fixed_cost
+        failed = distress & (~viable | (self.distress_ticks > self.cfg.exit_patience))
+        idle = (tick - firms.entered_at > GRACE_TICKS) & (
+            firms.long_run_demand < IDLE_SHARE * firms.normal_output)
+        return np.flatnonzero(firms.alive & (failed | idle))
 
 
 def remove_firms(firms: FirmState, links: LinkState, leaving: np.ndarray) -> tuple[float, int]:
@@ -56,12 +84,31 @@ def remove_firms(firms: FirmState, links: LinkState, leaving: np.ndarray) -> tup
     return written_off, len(as_buyer)
 
 
+def entry_probability(firms: FirmState, market: SupplierMarket, cfg: FinanceConfig,
+                      vacant: np.ndarray) -> np.ndarray:
+    """Per vacant row: ``entry_rate x load ** entry_elasticity`` (at most 1), with ``load`` the
+    long-run demand of the niche's live competitors over their normal output (1 when the
+    niche has no live competitor: its buyers' demand is wholly unserved, but nobody shows
+    how much it is)."""
+    group = market.group_of_firm(np.arange(firms.n))
+    alive = firms.alive
+    n_groups = int(group.max()) + 1
+    demand = np.bincount(group, weights=firms.long_run_demand * alive, minlength=n_groups)
+    normal = np.bincount(group, weights=firms.normal_output * alive, minlength=n_groups)
+    load = np.divide(demand, normal, out=np.ones(n_groups), where=normal > 0)
+    rate = cfg.entry_rate * load[group[vacant]] ** cfg.entry_elasticity
+    return np.minimum(rate, 1.0)
+
+
 def admit_entrants(firms: FirmState, links: LinkState, market: SupplierMarket,
                    cfg_market: MarketConfig, cfg_finance: FinanceConfig, n_regions: int,
                    tick: int, rng: np.random.Generator) -> np.ndarray:
     """Fill vacant firm rows with entrants; returns their indices."""
     vacant = np.flatnonzero(~firms.alive)
-    entering = vacant[rng.random(len(vacant)) < cfg_finance.entry_rate]
+    if not len(vacant):
+        return vacant
+    entering = vacant[rng.random(len(vacant)) < entry_probability(firms, market, cfg_finance,
+                                                                  vacant)]
     if not len(entering):
         return entering
     firms.alive[entering] = True

@@ -17,9 +17,6 @@ import numpy as np
 from abm.config.schema import MarketConfig
 from abm.core.state import ASSEMBLY_TIER, FirmState, LinkState
 
-# Capacity of a firm that has shrunk can regrow from at least this share of its normal output.
-MIN_GROWTH_BASE = 0.1
-
 
 @dataclass
 class ProductionResult:
@@ -91,26 +88,45 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
     firms.shipped = sold
     firms.final_sales = final_sales
 
-    # Blocked (embargoed) parts of a backlog count as not filled.
-    fill = np.divide(shipped, links.backlog, out=np.full_like(shipped, np.nan),
-                     where=links.backlog > 0)
+    # A buyer judges a supplier on what fell due this tick: the backlog, but at most the
+    # link's expected per-tick volume (its share of the buyer's expected use). A supplier
+    # back at full output and clearing a backlog piled up during an outage ships its
+    # volume and fills 1; measuring against the whole backlog would read it as failing
+    # and drive its customers away just as it recovers (issue 8). Blocked (embargoed)
+    # parts count as not filled.
+    expected = (links.share * firms.input_coef[links.buyer, links.slot]
+                * firms.forecast[links.buyer])
+    due = np.minimum(links.backlog, expected)
+    fill = np.divide(np.minimum(shipped, due), due, out=np.full_like(shipped, np.nan),
+                     where=due > 0)
     links.backlog -= shipped
     np.maximum(links.backlog, 0.0, out=links.backlog)
     return ProductionResult(produced=produced, shipped=shipped, final_sales=final_sales,
                             fill=fill)
 
 
-def adjust_capacity(firms: FirmState, cfg: MarketConfig) -> None:
+def adjust_capacity(firms: FirmState, cfg: MarketConfig, links: LinkState) -> None:
     """Capacity follows long-run demand, changing by at most ``capacity_adjustment`` per tick.
 
-    Long-run demand is a slow average of incoming orders (final demand at assemblers).
+    Long-run demand is a slow average of the demand a firm sees: final demand at assemblers;
+    upstream, incoming orders plus the share ``inventory_adjustment`` of its unfilled order
+    book it means to clear per tick (as buyers close inventory gaps). Without the order book
+    a supplier whose buyers stop adding orders while it owes them a backlog would shrink
+    below what it owes, fill ever less and shrink further (issue 8).
     Building or shedding capacity takes time, so its change per tick is capped at
     ``capacity_adjustment`` of its current level: a burst of panic orders does not make a
     supplier buy plant it will never use (and whose fixed cost would ruin it).
     """
-    seen = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand, firms.orders_received)
+    owed = np.bincount(links.supplier, weights=links.backlog * links.active, minlength=firms.n)
+    seen = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand,
+                    firms.orders_received + cfg.inventory_adjustment * owed)
     step = cfg.capacity_adjustment * (seen - firms.long_run_demand)
-    limit = cfg.capacity_adjustment * np.maximum(firms.long_run_demand,
-                                                 MIN_GROWTH_BASE * firms.normal_output)
+    # Below normal output the firm brings back plant it had idled, which is faster than
+    # building new plant: it grows at ``capacity_adjustment`` of normal output per tick, not
+    # of its shrunken demand, so a supplier that lost its customers can serve returning
+    # ones within months rather than years (issue 8).
+    limit = cfg.capacity_adjustment * np.where(
+        firms.long_run_demand < firms.normal_output, firms.normal_output,
+        firms.long_run_demand)
     firms.long_run_demand += np.maximum(np.minimum(step, limit), -limit)
     firms.capacity = firms.long_run_demand * (1.0 + cfg.capacity_slack)

@@ -1,14 +1,16 @@
-"""Supplier replacement (spec §3 phase 9).
+"""Supplier replacement and matching (spec §3 phase 9).
 
-A buyer watches each supplier's fill rate (a moving average of shipped / owed). When it falls
-below ``switch_threshold``, or the supplier exits, the buyer starts a search that takes
-``search_ticks`` (per buyer, from the sourcing levers); a search is dropped if the old
-supplier recovers first. When the search ends the buyer picks a new supplier of the same
-product in its chain by the generator's attachment rule (size-weighted, region-biased),
-screening out exited firms, firms running below ``min_availability`` and weighting by spare
-capacity, so that switching does not pile everyone onto a few overloaded suppliers. The
-relationship is rewired in place (same link row, same share), the old backlog is cancelled and
-the time from failure to replacement is recorded (digital agility).
+A buyer watches each supplier's fill rate (a moving average of what it shipped over what fell
+due, see ``abm.market.production``). When it falls below ``switch_threshold``, or the supplier
+exits, the buyer starts a search that takes ``search_ticks`` (per buyer, from the sourcing levers); a
+search is dropped if the old supplier recovers first. When the search ends the buyer draws a
+new supplier of the same product in its chain's tier below, with weight proportional to the
+candidate's idle plant in units (region-biased), screening out exited firms and firms running
+below ``min_availability``: buyers find the suppliers that can serve them, first those that
+lost their customers, and switching does not pile everyone onto a few overloaded suppliers.
+The relationship is rewired in place (same link row), the old backlog is cancelled, the slot's
+order shares are re-split over its suppliers by normal output, and the time from failure to
+replacement is recorded (digital agility).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 from abm.config.schema import NetworkConfig, SourcingConfig
 from abm.core.state import NOT_SEARCHING, FirmState, LinkState, route_of
 from abm.network.generator import draw_suppliers
+from abm.network.spec import normalise_shares
 
 
 class SupplierMarket:
@@ -25,14 +28,16 @@ class SupplierMarket:
 
     Args:
         firms: firm state (group membership is fixed per firm row).
-        network: network parameters (attachment exponent and regional bias).
+        network: network parameters (regional bias).
         overseas: per region, True if reached by sea.
         lead_by_route: lead time of the local, domestic and sea routes.
+        capacity_slack: plant above normal output (``market.capacity_slack``).
     """
 
     def __init__(self, firms: FirmState, network: NetworkConfig, overseas: np.ndarray,
-                 lead_by_route: np.ndarray) -> None:
+                 lead_by_route: np.ndarray, capacity_slack: float) -> None:
         self.network = network
+        self.capacity_slack = capacity_slack
         self.overseas = overseas
         self.lead_by_route = lead_by_route
         n_products = int(firms.product.max()) + 1
@@ -42,13 +47,25 @@ class SupplierMarket:
         order = np.argsort(self._group, kind="stable")
         bounds = np.searchsorted(self._group[order], np.arange(self._group.max() + 2))
         self._members = [order[bounds[g]: bounds[g + 1]] for g in range(len(bounds) - 1)]
-        # A firm row's size never changes (an entrant inherits its niche), so neither does
-        # its attachment weight.
-        self._size_weight = firms.size ** network.concentration
         # Set by firm behaviour (ESG signals): a per-firm multiplier on a candidate's weight,
         # and (buyer requirement, supplier score) for screening; None = not used.
         self.attraction: np.ndarray | None = None
         self.screen: tuple[np.ndarray, np.ndarray] | None = None
+
+    def spare_units(self, firms: FirmState) -> np.ndarray:
+        """Idle plant of each firm in units per tick: plant (normal output plus the capacity
+        slack, available this tick) minus long-run demand.
+
+        Measured on the plant the firm pays fixed cost for, not on its current staffed
+        capacity (which shrinks with demand), so a supplier that lost its customers is the
+        most attractive candidate and is found by searching buyers (issue 8).
+        """
+        plant = firms.normal_output * (1.0 + self.capacity_slack) * firms.availability
+        return np.maximum(plant - firms.long_run_demand, 0.0)
+
+    def group_of_firm(self, firm: np.ndarray) -> np.ndarray:
+        """Group (chain, tier, product) of each given firm row."""
+        return self._group[firm]
 
     def group_of_need(self, firms: FirmState, buyer: np.ndarray, slot: np.ndarray) -> np.ndarray:
         """Candidate group (chain, tier below, product) for a buyer's input slot."""
@@ -61,10 +78,7 @@ class SupplierMarket:
         picks = np.full(len(buyer), -1)
         groups = self.group_of_need(firms, buyer, slot)
         eligible = firms.alive & (firms.availability >= min_availability)
-        usable = firms.capacity * firms.availability
-        spare = np.divide(np.maximum(usable - firms.long_run_demand, 0.0), usable,
-                          out=np.zeros(firms.n), where=usable > 0)
-        weight = self._size_weight * eligible * spare
+        weight = eligible * self.spare_units(firms)
         if self.attraction is not None:
             weight = weight * self.attraction
         # Few searches end per tick: plain Python sets beat np.unique's overhead here.
@@ -185,4 +199,24 @@ def finish_searches(firms: FirmState, links: LinkState, market: SupplierMarket,
     cancel_backlog(firms, links, rows)
     waited = tick - links.failed_at[rows]
     market.connect(firms, links, rows, new, tick)
+    resplit_shares(firms, links, links.buyer[rows], links.slot[rows])
     return rows, waited
+
+
+def resplit_shares(firms: FirmState, links: LinkState, buyer: np.ndarray, slot: np.ndarray
+                   ) -> None:
+    """Re-split the order shares of the given (buyer, slot)s over their live links by
+    supplier size, as the generator split them.
+
+    A rewired link must not inherit its old share: a large buyer whose big supplier failed
+    would otherwise keep ordering most of its input from whichever (possibly tiny) firm
+    replaced it, which can never fill the order, while large suppliers sit idle (issue 8).
+    """
+    if not len(buyer):
+        return
+    slot_key = links.slot_key(firms.n_slots)
+    affected = np.zeros(firms.input_inventory.size, dtype=bool)
+    affected[buyer.astype(np.int64) * firms.n_slots + slot] = True
+    rows = np.flatnonzero(affected[slot_key] & links.active & firms.alive[links.supplier])
+    links.share[rows] = normalise_shares(links.buyer[rows], links.slot[rows],
+                                         firms.normal_output[links.supplier[rows]], firms.n_slots)
