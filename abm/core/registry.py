@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
-
-T = TypeVar("T")
 
 PLUGIN_PACKAGES = ("abm.shocks", "abm.platforms", "abm.policies", "abm.behaviour")
 
 
-class Registry(Generic[T]):
+class Registry[T]:
     """Named entries of one kind, in registration order.
 
     Args:

@@ -2,15 +2,15 @@
 
 A buyer watches each supplier's fill rate (a moving average of what it shipped over what fell
 due, see ``abm.market.production``). When it falls below ``switch_threshold``, or the supplier
-exits, the buyer starts a search that takes ``search_ticks`` (per buyer, from the sourcing levers); a
-search is dropped if the old supplier recovers first. When the search ends the buyer draws a
-new supplier of the same product in its chain's tier below, with weight proportional to the
-candidate's idle plant in units (region-biased), screening out exited firms and firms running
-below ``min_availability``: buyers find the suppliers that can serve them, first those that
-lost their customers, and switching does not pile everyone onto a few overloaded suppliers.
-The relationship is rewired in place (same link row), the old backlog is cancelled, the slot's
-order shares are re-split over its suppliers by normal output, and the time from failure to
-replacement is recorded (digital agility).
+exits, the buyer starts a search that takes ``search_ticks`` (per buyer, from the sourcing
+levers); a search is dropped if the old supplier recovers first. When the search ends the buyer
+draws a new supplier of the same product in its chain's tier below, with weight proportional to
+the candidate's idle plant in units (region-biased), screening out exited firms and firms
+running below ``min_availability``: buyers find the suppliers that can serve them, first those
+that lost their customers, and switching does not pile everyone onto a few overloaded
+suppliers. The relationship is rewired in place (same link row), the old backlog is cancelled,
+the slot's order shares are re-split over its suppliers by normal output, and the time from
+failure to replacement is recorded (digital agility).
 """
 
 from __future__ import annotations

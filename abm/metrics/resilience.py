@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from abm.config.schema import MetricsConfig
-from abm.core.calendar import TICKS_PER_YEAR
 from abm.network.spec import ASSEMBLY_TIER
 
 

@@ -30,12 +30,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from abm.state import ROUTE_SEA
 
 from abm.api import compose_config
 from abm.config.schema import SimulationConfig
 from abm.model import EcosystemModel
 from abm.network.spec import ASSEMBLY_TIER
-from abm.state import ROUTE_SEA
 
 DEFAULT_SCENARIOS = ("regional_disaster", "pandemic", "key_input_embargo",
                      "logistics_chokepoint", "export_demand_drop", "compound")
