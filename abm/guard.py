@@ -117,11 +117,30 @@ def _check_output_path(key: str, text: str) -> None:
             f"environment variable {OUTPUT_ROOT_ENV}=/some/dir and use a directory under it.")
 
 
+def _check_launcher(override: Override) -> None:
+    """``hydra/launcher=NAME`` must name an installed launcher plugin."""
+    from hydra.core.config_store import ConfigStore  # plugin discovery: only when asked
+    from hydra.core.plugins import Plugins
+    from hydra.plugins.launcher import Launcher
+
+    Plugins.instance().discover(Launcher)  # plugins register their configs on import
+    names = sorted(n.removesuffix(".yaml") for n in ConfigStore.instance().list("hydra/launcher"))
+    values = (list(override.sweep_string_iterator()) if override.is_sweep_override()
+              else [override.value()])
+    for value in values:
+        if value not in names:
+            raise ConfigError(
+                f"Invalid override: hydra/launcher={value} is not an installed launcher; "
+                f"allowed: {', '.join(names)} (ray and submitit_* come with "
+                "pip install -e .[ray] or .[slurm]).")
+
+
 def _check_hydra(override: Override) -> None:
     key = override.key_or_group
     if override.is_delete():
         raise _refuse_hydra(key, "Hydra settings cannot be deleted")
     if key in HYDRA_GROUPS:
+        _check_launcher(override)
         return
     if "/" in key:
         raise _refuse_hydra(key, "only the launcher can be chosen")

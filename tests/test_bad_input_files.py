@@ -127,11 +127,14 @@ def test_seeds_deletions_and_interpolations_exit_2(tmp_path: Path, override: str
 
 
 def test_hydras_own_errors_exit_2(tmp_path: Path) -> None:
-    done = _cli(tmp_path, *FAST, "hydra/launcher=no_such_launcher",
-                f"hydra.run.dir={tmp_path / 'run'}")
+    run_dir = tmp_path / "run"
+    _assert_clear(_cli(tmp_path, *FAST, "hydra/launcher=no_such_launcher",
+                       f"hydra.run.dir={run_dir}"), "no_such_launcher", "joblib")
+    # An error only Hydra sees (the pre-check composes the package's config): still exit 2.
+    done = _cli(tmp_path, "--config-name=no_such_config", *FAST, f"hydra.run.dir={run_dir}")
     assert done.returncode == 2, done.stderr
-    assert "no_such_launcher" in done.stderr
-    assert not (tmp_path / "run").exists()
+    assert "no_such_config" in done.stderr
+    assert not run_dir.exists()
 
 
 def test_messages_name_the_key_and_suggest_the_fix() -> None:

@@ -91,7 +91,7 @@ def _charts(rc: RenderContext) -> list[str]:
 
 def _small_model(scenario: str = "none", seed: int = 1) -> VizModel:
     """A 400-firm model as the app builds it."""
-    return VizModel(seed=seed, n_firms=400, scenario=scenario, policy="baseline")
+    return VizModel(seed=seed, n_firms=400, scenario_name=scenario, policy="baseline")
 
 
 def test_page_has_the_controls(rendered: RenderContext) -> None:
@@ -261,7 +261,8 @@ def test_network_view_redraws_like_a_fresh_drawing() -> None:
 
 
 def test_large_networks_are_sampled() -> None:
-    model = VizModel(seed=1, n_firms=MAX_NODES + 1000, scenario="none", policy="baseline")
+    model = VizModel(seed=1, n_firms=MAX_NODES + 1000, scenario_name="none",
+                     policy="baseline")
     model.step()
     caption = render_network(model, "state", None).caption
     drawn = re.search(r"a fixed sample of ([\d,]+) of ([\d,]+) firms", caption)

@@ -122,7 +122,7 @@ def SettingsForm(params: solara.Reactive[dict[str, Any]]) -> None:  # noqa: N802
     solara.SliderInt("Firms", value=int(values["n_firms"]), min=100, max=MAX_FIRMS,
                      step=100, on_value=setter("n_firms"))
     solara.Select("Scenario (shocks at their configured ticks)", values=scenario_names(),
-                  value=str(values["scenario"]), on_value=setter("scenario"))
+                  value=str(values["scenario_name"]), on_value=setter("scenario_name"))
     solara.Select("Policy", values=policy_names(), value=str(values["policy"]),
                   on_value=set_policy)
     for key, default in values["policy_params"].items():
@@ -143,8 +143,8 @@ def ShockNow(model: VizModel, revision: int) -> None:  # noqa: N802
         revision: Mesa's update counter; a new value re-renders the component.
     """
     options = list(shock_scenarios())
-    choice = solara.use_reactive(model.settings.scenario if model.settings.scenario in options
-                                 else options[0])
+    current = model.settings.scenario_name
+    choice = solara.use_reactive(current if current in options else options[0])
 
     def apply() -> None:
         inject_scenario(model, choice.value)
@@ -295,7 +295,7 @@ def Dashboard(model: VizModel, revision: int, colour_by: solara.Reactive[str],  
     """
     settings = model.settings
     solara.HTML(tag="h3", unsafe_innerHTML=escape(
-        f"{settings.n_firms:,} firms · scenario {settings.scenario} · seed {settings.seed} · "
+        f"{settings.n_firms:,} firms · scenario {settings.scenario_name} · seed {settings.seed} · "
         f"policy {settings.policy} · tick {model.steps}"))
     with solara.Columns([5, 2]):
         NetworkPanel(model, revision, colour_by, selected)

@@ -40,14 +40,15 @@ class Settings:
     Attributes:
         seed: random seed of the model.
         n_firms: number of firms in the generated network.
-        scenario: name of a scenario config (its shocks happen at their configured onsets).
+        scenario_name: name of a scenario config (its shocks happen at their configured onsets;
+            not ``scenario``, which Mesa >= 3.5 reserves for its own Scenario on Reset).
         policy: ``baseline`` or a registered policy instrument with a config file.
         policy_params: numeric fields of ``PolicyConfig`` (e.g. ``budget_per_year``).
     """
 
     seed: int
     n_firms: int
-    scenario: str
+    scenario_name: str
     policy: str
     policy_params: dict[str, float] = field(default_factory=dict)
 
@@ -160,7 +161,7 @@ def default_settings() -> Settings:
     """Starting values of the controls: the default configuration plus the environment's."""
     scenario = _default_scenario()
     cfg = compose([*env_overrides()])
-    return Settings(seed=cfg.seed, n_firms=cfg.network.n_firms, scenario=scenario,
+    return Settings(seed=cfg.seed, n_firms=cfg.network.n_firms, scenario_name=scenario,
                     policy=policy_label(cfg.policy), policy_params=policy_parameters(cfg.policy))
 
 
@@ -177,7 +178,7 @@ def build_config(settings: Settings) -> SimulationConfig:
         abm.config.ConfigError: if a setting is out of range.
     """
     return compose([*_base_overrides(), f"seed={settings.seed}",
-                    f"network.n_firms={settings.n_firms}", f"scenario={settings.scenario}",
+                    f"network.n_firms={settings.n_firms}", f"scenario={settings.scenario_name}",
                     *policy_overrides(settings.policy, settings.policy_params)])
 
 
@@ -187,14 +188,14 @@ class VizModel(EcosystemModel):
     Args:
         seed: random seed.
         n_firms: number of firms.
-        scenario: scenario config name.
+        scenario_name: scenario config name.
         policy: policy name (see :func:`policy_names`).
         policy_params: numeric policy fields.
     """
 
-    def __init__(self, *, seed: int, n_firms: int, scenario: str, policy: str,
+    def __init__(self, *, seed: int, n_firms: int, scenario_name: str, policy: str,
                  policy_params: Mapping[str, float] | None = None) -> None:
-        settings = Settings(seed=int(seed), n_firms=int(n_firms), scenario=scenario,
+        settings = Settings(seed=int(seed), n_firms=int(n_firms), scenario_name=scenario_name,
                             policy=policy, policy_params=dict(policy_params or {}))
         super().__init__(config=build_config(settings))
         self.settings = settings
