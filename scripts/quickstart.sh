@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Set up the environment (if needed) and run the main simulation job.
+# Set up the environment (if needed) and run the main job: the `policy_comparison` experiment
+# at its quick size (every registered policy vs baseline under each default shock scenario,
+# paired on the same seeds), then print where its report is.
 #
-# Usage: bash scripts/quickstart.sh [HYDRA_OVERRIDES...]
-#   e.g. bash scripts/quickstart.sh seed=7
+# Usage: bash scripts/quickstart.sh [EXPERIMENT_OVERRIDES...]
+#   e.g. bash scripts/quickstart.sh size=full        # the full size
+#        bash scripts/quickstart.sh size.seeds=10
 #
-# Runs from the repository root, so Hydra's outputs land under the repository; `ecosim run`
-# prints where they went.
+# Runs from the repository root, so outputs land under ./outputs; the command prints the
+# report's path.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,5 +17,5 @@ cd "$ROOT"
 bash "$ROOT/scripts/setup.sh"
 
 export RAY_USAGE_STATS_ENABLED="${RAY_USAGE_STATS_ENABLED:-0}"
-echo "[quickstart] ecosim run $*"
-exec "$ROOT/.venv/bin/ecosim" run "$@"
+echo "[quickstart] ecosim sweep policy_comparison $*"
+exec "$ROOT/.venv/bin/ecosim" sweep policy_comparison "$@"
