@@ -20,7 +20,9 @@ from abm.guard import OUTPUT_ROOT_ENV, prepare
 from abm.network import load_network
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = ["network.n_firms=40", "ticks=12", "output.plot=false"]
+FAST = ["network.n_firms=40", "network.chain_leaders_per_chain=1", "ticks=12",
+        "output.plot=false", "metrics.warmup=2",
+        "metrics.baseline_window=4", "metrics.late_window=4"]
 Tables = tuple[pd.DataFrame, pd.DataFrame]
 
 
