@@ -157,7 +157,7 @@ def reprice(firms: FirmState, links: LinkState, unit_value_added: np.ndarray,
     ``slot_price`` and ``unit_value_added`` of the firms in place.
 
     Args:
-        firms: firm state.
+        firms: firm state (the period step's draft, see ``abm.behaviour.draft``).
         links: link state.
         unit_value_added: the new unit value added per firm.
         live: links whose buyer and supplier are in the market.

@@ -14,7 +14,9 @@ hook                      phase  what it does
 ``source``                9      per-link switch thresholds (trust), search ticks (digital)
 ``match``                 9, 11  supplier attraction and screening (ESG)
 ``after_sourcing``        9      priors for new links, customers lost by each supplier
-``invest``                10     every ``behaviour.period`` ticks: see ``abm.behaviour.period``
+``plan``                  10     every ``behaviour.period`` ticks the period step
+                                 (``abm.behaviour.period``): prices, shares, capacity,
+                                 segment and stocking orders as plan levers
 ``solvency``              11     credit lines for the exit rule (finance)
 ``after_entry_exit``      11     entrants get fresh behaviour state
 ``tick_metrics``          12     per-tick series
@@ -45,6 +47,7 @@ from abm.core.levers import (
     ForecastLevers,
     MatchLevers,
     OrderLevers,
+    PlanLevers,
     RationingLevers,
     SolvencyLevers,
     SourcingLevers,
@@ -273,10 +276,14 @@ class BehaviourLayer(Process):
             links.route[rows]]
 
     # ----------------------------------------------------------------- phase 10
-    def invest(self, world: World, tick: int) -> None:
-        """Every ``behaviour.period`` ticks: signals, credit, investment and learning."""
-        if tick % self.cfg.period == 0:
-            run_period(self, tick)
+    def plan(self, world: World, levers: PlanLevers) -> PlanLevers:
+        """Every ``behaviour.period`` ticks: signals, credit, investment and learning; the
+        period's prices, order shares, capacity plans, segment switches and stocking orders
+        go to the engine as plan levers."""
+        tick = world.tick
+        if tick % self.cfg.period != 0:
+            return levers
+        return run_period(self, tick, levers)
 
     def grow_links(self, rows: np.ndarray) -> None:
         """Extend the per-link arrays after ``World.add_links`` added ``rows``."""

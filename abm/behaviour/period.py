@@ -9,6 +9,10 @@ Every ``behaviour.period`` ticks (a month):
 5. upgrades in progress take their next phase-in step or switch (the new recipe applies from
    the next tick's ordering, their new prices from the next review).
 
+The step plans on a draft of the engine state (:class:`~abm.behaviour.draft.PlanDraft`):
+prices, order shares, capacity plans, segment switches and stocking orders go back to the
+engine as :class:`~abm.core.levers.PlanLevers`, which the engine applies.
+
 Every ``behaviour.review_periods`` periods (a quarter by default) a review comes first:
 ESG ratings, audits and detection (fines, reputation, trust), strategy imitation, credit
 terms, knowledge spill-overs and joint projects, new upgrades, cost-plus repricing and the
@@ -29,9 +33,12 @@ import numpy as np
 
 from abm.behaviour import digital, esg, innovation, investment, trust, upgrading
 from abm.behaviour.common import EPS, LinkView, at_least, divide_where, link_coefficients
+from abm.behaviour.draft import PlanDraft
 from abm.behaviour.finance import credit_terms, investment_credit
 from abm.behaviour.linkindex import leader_rows
 from abm.behaviour.metrics import period_series
+from abm.core.levers import PlanLevers
+from abm.core.state import FirmState
 
 if TYPE_CHECKING:
     from abm.behaviour.layer import BehaviourLayer
@@ -44,10 +51,20 @@ def per_review(rate: float, periods: int) -> float:
     return 1.0 - (1.0 - rate) ** periods
 
 
-def run_period(layer: BehaviourLayer, tick: int) -> None:
-    """Take the period's decisions for all firms (see the module docstring)."""
+def run_period(layer: BehaviourLayer, tick: int, levers: PlanLevers) -> PlanLevers:
+    """Take the period's decisions for all firms (see the module docstring).
+
+    Args:
+        layer: the behaviour process.
+        tick: the current tick.
+        levers: the plans of the processes folded before this one.
+
+    Returns:
+        ``levers`` with this period's plans.
+    """
     model, cfg, on = layer.world, layer.cfg, layer.on
-    firms, links = model.firms, model.links
+    draft = PlanDraft(model.firms, levers)
+    firms, links = draft.firms, model.links
     view = LinkView.of(firms, links)
     review = (tick // cfg.period) % cfg.review_periods == 0
     layer.accounts.close_period(firms)  # the period's revenue and operating profit
@@ -63,8 +80,8 @@ def run_period(layer: BehaviourLayer, tick: int) -> None:
     stats = {"esg_detections": 0.0, "tech_gain_own": 0.0, "tech_gain_partner": 0.0,
              "upgrades": 0.0}
     if review:
-        _review_signals(layer, tick, view, stats)
-    intensity = _invest(layer, view, leader_links)
+        _review_signals(layer, firms, tick, view, stats)
+    intensity = _invest(layer, firms, view, leader_links)
     if on["esg"]:
         esg.apply_spending(layer.esg, intensity["esg"], cfg.esg)
         layer.spending.last_esg = intensity["esg"]
@@ -85,23 +102,24 @@ def run_period(layer: BehaviourLayer, tick: int) -> None:
             layer.digital, firms, model.config.sourcing.search_ticks, cfg.digital)
     switched = np.empty(0, dtype=np.int64)
     if on["upgrading"]:
-        switched, view = _upgrade(layer, tick, review, view)
+        switched, view = _upgrade(layer, draft, tick, review, view)
     stats["upgrades"] = float(len(switched))
     if review:
-        _review_prices_and_shares(layer, view)
-    digital.refresh(layer.digital, firms, links, view.live, cfg.digital)
+        _review_prices_and_shares(layer, draft, view)
+    digital.refresh(layer.digital, firms, draft.links(model.links), view.live, cfg.digital)
     layer.emission_rate = esg.emission_rate(layer.esg, firms, layer.tech.log_tech, cfg.esg)
     layer.period_stats = stats
     if review or not layer.period_cache:
         layer.period_cache = period_series(layer)
     layer.safety = layer.labour = None  # derived per-tick inputs are stale now
+    return draft.levers(levers)
 
 
-def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
+def _review_signals(layer: BehaviourLayer, firms: FirmState, tick: int, view: LinkView,
                     stats: dict[str, float]) -> None:
     """Quarterly: ESG ratings, audits, detection and imitation; credit terms."""
     model, cfg, on = layer.world, layer.cfg, layer.on
-    firms, links = model.firms, model.links
+    links = model.links
     revenue = layer.accounts.revenue
     if on["esg"]:
         periods = cfg.review_periods
@@ -142,18 +160,20 @@ def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
                                     model.config.finance, cfg.finance)
 
 
-def _review_prices_and_shares(layer: BehaviourLayer, view: LinkView) -> None:
-    """Cost-plus repricing (technology, segment switches) and the order-share update."""
+def _review_prices_and_shares(layer: BehaviourLayer, draft: PlanDraft, view: LinkView
+                              ) -> None:
+    """Cost-plus repricing (technology, segment switches) and the order-share update, on
+    the draft."""
     model, cfg, on = layer.world, layer.cfg, layer.on
-    firms, links = model.firms, model.links
+    firms, links = draft.firms, draft.links(model.links)
     if on["innovation"] or on["upgrading"]:
         unit_va = layer.tech.base_value_added * np.exp(
             cfg.innovation.value_elasticity * (layer.tech.log_tech - layer.tech.log_tech_ref))
         innovation.reprice(firms, links, unit_va, view.live)
     if on["trust"] or on["esg"] or on["innovation"]:
-        trust.reallocate_shares(firms, links, layer.trust, _preference(layer),
-                                cfg.trust.share_adjustment, model.config.market.capacity_slack,
-                                _link_coef(layer), view.live)
+        draft.share = trust.reallocate_shares(
+            firms, links, layer.trust, _preference(layer), cfg.trust.share_adjustment,
+            model.config.market.capacity_slack, _link_coef(layer), view.live)
 
 
 def _situation(layer: BehaviourLayer, view: LinkView) -> None:
@@ -167,15 +187,14 @@ def _situation(layer: BehaviourLayer, view: LinkView) -> None:
     layer.disruption += MARGIN_MEMORY * (now - layer.disruption)
 
 
-def _invest(layer: BehaviourLayer, view: LinkView, leader_links: np.ndarray
-            ) -> dict[str, np.ndarray]:
+def _invest(layer: BehaviourLayer, firms: FirmState, view: LinkView,
+            leader_links: np.ndarray) -> dict[str, np.ndarray]:
     """Budgets and their split; books spending for the coming period.
 
     Returns:
         Spending intensity (per unit of period revenue) of R&D, digital and ESG per firm.
     """
-    model, cfg, on = layer.world, layer.cfg, layer.on
-    firms = model.firms
+    cfg, on = layer.cfg, layer.on
     revenue = layer.accounts.revenue
     credit = (investment_credit(firms, layer.credit, cfg.finance) if on["finance"]
               else np.zeros(firms.n))
@@ -204,15 +223,15 @@ def _invest(layer: BehaviourLayer, view: LinkView, leader_links: np.ndarray
             for use, spent in layer.spending.by_use.items()}
 
 
-def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
-             ) -> tuple[np.ndarray, LinkView]:
+def _upgrade(layer: BehaviourLayer, draft: PlanDraft, tick: int, review: bool,
+             view: LinkView) -> tuple[np.ndarray, LinkView]:
     """Phase in and switch stocked upgrades; at a review also start new ones.
 
     Returns:
         The firms that switched segment, and the link view with any links added.
     """
     model, cfg = layer.world, layer.cfg
-    firms, finance = model.firms, model.config.finance
+    firms, finance = draft.firms, model.config.finance
     state = layer.upgrade
     if not review and not ((state.pending_slot >= 0).any() or (state.ramp_slot >= 0).any()):
         return np.empty(0, dtype=np.int64), view  # nothing in progress, no decisions due
@@ -227,8 +246,11 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
         & (weekly_revenue > 0)) if review else np.empty(0, dtype=np.int64)
     at_once: np.ndarray = np.empty(0, dtype=np.int64)
     if len(candidates):
-        at_once, started = upgrading.begin(layer.world, state, candidates, tick, cfg.upgrading,
-                                           layer.rng["upgrading"], view.live)
+        at_once, started, orders = upgrading.begin(
+            model, firms, state, candidates, tick, cfg.upgrading, layer.rng["upgrading"],
+            view.live)
+        if orders is not None:
+            draft.stocking.append(orders)
         if model.links.n > n_links:
             layer.grow_links(np.arange(n_links, model.links.n))
             view = view.grown(firms, model.links)
