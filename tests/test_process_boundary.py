@@ -111,7 +111,7 @@ def test_processes_never_write_engine_arrays(monkeypatch: pytest.MonkeyPatch) ->
     series = model.timeseries()
     # The run went through the paths the guard is about.
     assert series["exits"].sum() > 0 and series["links_rewired"].sum() > 0
-    assert (model.behaviour.upgrade.upgraded_at >= 0).any()  # segment switches
+    assert (model.behaviour.upgrading.state.upgraded_at >= 0).any()  # segment switches
     assert model.links.n > n_links  # upgrades added links and placed stocking orders
     assert not guards[0].frozen  # thawed after the last hook
 
@@ -130,10 +130,17 @@ def test_the_guard_catches_a_write(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_process_draws_only_from_its_declared_streams() -> None:
     model = EcosystemModel(config=compose_config(list(SHORT)))
-    world = model.behaviour.world
-    assert world.owner == "behaviour" and world.declared == set(BehaviourLayer.streams)
+    layer = model.behaviour
+    assert isinstance(layer, BehaviourLayer)
+    # Each mechanism is its own registered process with a world bound to its own streams.
+    for mechanism in layer.mechanisms:
+        assert PROCESSES[mechanism.name] is type(mechanism)
+        assert mechanism.world.owner == mechanism.name
+        assert mechanism.world.declared == set(mechanism.streams)
+    with pytest.raises(KeyError, match=r"behaviour\.esg.*did not declare.*innovation"):
+        layer.esg.world.stream("innovation")  # another mechanism's stream
     with pytest.raises(KeyError, match=r"did not declare.*demand"):
-        world.stream("demand")  # the engine's final-demand stream
+        layer.trust.world.stream("demand")  # the engine's final-demand stream
     with pytest.raises(KeyError, match="process `engine`"):
         model.world.stream("esg")  # the engine's own view draws nothing through World
     bound = model.world.bound_to("probe", ("probe",))

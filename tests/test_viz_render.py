@@ -208,7 +208,7 @@ def test_views_offer_behaviour_arrays_only_when_present() -> None:
     assert options == [*BASE_OPTIONS, "ESG rating (seen by buyers)", "trust in suppliers"]
     for option in options:
         assert render_network(model, option, 0).png.startswith(b"\x89PNG")
-    assert ("ESG rating (seen by buyers)", f"{model.behaviour.esg.rating[0]:.3f}") in (
+    assert ("ESG rating (seen by buyers)", f"{model.behaviour.esg.state.rating[0]:.3f}") in (
         firm_attributes(model, 0))
     buyer = int(model.links.buyer[0])
     assert "<th>buyer&#x27;s trust</th>" in link_table(model, buyer, as_buyer=True)
