@@ -20,8 +20,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from abm.behaviour import digital, esg, innovation, trust
-from abm.behaviour.finance import base_terms
+from abm.behaviour.accounts import PeriodAccounts, Spending
+from abm.behaviour.common import EPS, LinkView, at_least, divide_where
+from abm.behaviour.finance import base_terms, credit_terms
+from abm.behaviour.linkindex import leader_rows
 from abm.behaviour.upgrading import NOT_PENDING, init_upgrading
+from abm.config.schema import EsgConfig
 from abm.core.levers import (
     AccountLevers,
     ForecastLevers,
@@ -34,6 +38,9 @@ from abm.core.levers import (
 from abm.core.process import Process, World
 from abm.core.registry import PROCESSES
 from abm.core.rules import demand_seen
+from abm.core.state import FirmState
+
+MARGIN_MEMORY = 0.5  # weight of the newest period in the smoothed margin and disruption
 
 
 class Mechanism(Process):
@@ -83,6 +90,58 @@ class EsgProcess(Mechanism):
         if self.attraction is None and self.screen is None:
             return levers
         return replace(levers, attraction=self.attraction, screen=self.screen)
+
+    def review(self, firms: FirmState, tick: int, view: LinkView, review_cfg: EsgConfig,
+               spending: Spending, revenue: np.ndarray, period: int, margin: np.ndarray,
+               tier_order: tuple[np.ndarray, np.ndarray, np.ndarray],
+               trust_process: TrustProcess | None) -> int:
+        """Quarterly: ratings, audits and fines (trust cut where trust is on), payoffs and
+        imitation of strategies, and the buyers' ESG preference on the market.
+
+        Args:
+            firms: the firms (the period step's draft).
+            tick: the current tick.
+            view: the period's link statistics.
+            review_cfg: ESG parameters with per-period rates compounded over the review.
+            spending: the shared spending (fines are booked on it).
+            revenue: each firm's revenue over the period.
+            period: ticks per period.
+            margin: each firm's smoothed margin (investment).
+            tier_order: firms grouped by tier.
+            trust_process: the trust mechanism if on (detection cuts trust).
+
+        Returns:
+            The number of greenwashers detected.
+        """
+        state, cfg, links = self.state, self.cfg, self.world.links
+        esg.update_ratings(state, firms.alive, tick, review_cfg, self.rng)
+        detected = esg.audit(state, firms, tick, review_cfg, self.rng)
+        spending.fine(detected, cfg.fine_weeks * revenue[detected] / period)
+        if trust_process is not None:
+            trust.cut_trust(trust_process.state.trust, links, detected, state.sensitivity,
+                            cfg.trust_penalty)
+        fines = divide_where(spending.fines_due, revenue, revenue > 0)
+        state.payoff = esg.payoffs(state, firms.tier, firms.alive, margin, spending.last_esg,
+                                   fines, cfg, tier_order)
+        esg.imitate(state, firms.tier, tier_order, firms.alive, review_cfg, self.rng)
+        # ESG widens the pool a firm is screened into and makes it a likelier pick.
+        self.attraction = np.exp(cfg.preference_weight * (state.rating - esg.NEUTRAL_RATING))
+        self.screen = (state.requirement, state.rating)
+        # A better-than-average rating buys patience (a lower switch threshold); a worse one
+        # adds no impatience: raising thresholds above the engine's made buyers abandon
+        # suppliers in chains after a shock. ESG acts as a buffer, as seed 000 describes.
+        mean_rating = float(state.rating[firms.alive].mean())
+        supplier_rating = state.rating[links.supplier]
+        self.keep = np.exp(-cfg.preference_weight * state.sensitivity[links.buyer]
+                           * at_least(supplier_rating - mean_rating, 0.0))
+        self.keep_threshold = self.world.config.sourcing.switch_threshold * self.keep
+        shortfall = at_least(state.requirement[links.buyer] - supplier_rating, 0.0)
+        self.requirement_gap = view.mean_over_customers(links, shortfall)
+        return len(detected)
+
+    def update_emissions(self, firms: FirmState, log_tech: np.ndarray) -> None:
+        """Emissions per unit of output follow true ESG, value added and technology."""
+        self.emission_rate = esg.emission_rate(self.state, firms, log_tech, self.cfg)
 
     def relink(self, rows: np.ndarray) -> None:
         """Links (re)connected to a supplier: their route's emissions."""
@@ -183,6 +242,13 @@ class FinanceProcess(Mechanism):
         self.state = base_terms(world.firms, world.config.finance)
         self.state.line = world.base_credit_line  # the engine's, until reviews set their own
 
+    def review(self, firms: FirmState, view: LinkView, rating: np.ndarray, trust: np.ndarray,
+               relative_size: np.ndarray) -> None:
+        """Quarterly: credit terms from ESG rating, trust of chain leaders and size."""
+        config = self.world.config
+        self.state = credit_terms(firms, self.world.links, view.live, rating, trust,
+                                  relative_size, config.finance, self.cfg)
+
     def account(self, world: World, levers: AccountLevers) -> AccountLevers:
         """Each firm's interest rate on overdraft."""
         return replace(levers, interest_rate=self.state.rate)
@@ -206,6 +272,15 @@ class InnovationProcess(Mechanism):
             world.firms, self.cfg, world.config.behaviour.upgrading.threshold, self.rng)
         self.leader_links: np.ndarray | None = None  # trusting chain-leader links, per review
         self._labour: np.ndarray | None = None  # unit labour cost factor, derived
+
+    def count_leader_links(self, view: LinkView, trust: np.ndarray) -> None:
+        """Per supplier, live links from chain leaders that trust it (joint projects, R&D
+        motive); only the leaders' own links can count (the others would add zeros)."""
+        firms, links = self.world.firms, self.world.links
+        rows = leader_rows(links, firms)
+        self.leader_links = np.bincount(
+            links.supplier[rows], minlength=firms.n,
+            weights=view.weight[rows] * (trust[rows] >= self.cfg.joint_trust))
 
     def account(self, world: World, levers: AccountLevers) -> AccountLevers:
         """Unit labour cost relative to the segment level (1 when off)."""
@@ -283,6 +358,10 @@ class UpgradingProcess(Mechanism):
         self.state = init_upgrading(world.firms.n)
         self.staged_recipe: np.ndarray | None = None  # input coefficients from the next tick
 
+    def stage(self, recipe: np.ndarray) -> None:
+        """Input coefficients that take effect from the next tick's ordering."""
+        self.staged_recipe = recipe
+
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
         """Recipes changed in the last period step take effect before ordering."""
         recipe, self.staged_recipe = self.staged_recipe, None
@@ -311,6 +390,15 @@ class InvestmentProcess(Mechanism):
         self.disruption = np.zeros(n)
         self.extra_safety = np.zeros(n)
         self._safety: np.ndarray | None = None  # (N, 1) safety stock in ticks, derived
+
+    def observe(self, accounts: PeriodAccounts, view: LinkView) -> None:
+        """The period's situation: smoothed margin and input disruption."""
+        firms, links = self.world.firms, self.world.links
+        margin = divide_where(accounts.profit, accounts.revenue, accounts.revenue > EPS)
+        self.margin += MARGIN_MEMORY * (margin - self.margin)
+        fill = view.mean_over_suppliers(links, links.fill_rate, empty=1.0)
+        now = np.maximum(1.0 - fill, 1.0 - firms.availability)
+        self.disruption += MARGIN_MEMORY * (now - self.disruption)
 
     def order(self, world: World, levers: OrderLevers) -> OrderLevers:
         """Each firm's safety stock, in ticks of use."""

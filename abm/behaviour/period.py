@@ -34,8 +34,7 @@ import numpy as np
 from abm.behaviour import digital, esg, innovation, investment, trust, upgrading
 from abm.behaviour.common import EPS, LinkView, at_least, divide_where, link_coefficients
 from abm.behaviour.draft import PlanDraft
-from abm.behaviour.finance import credit_terms, investment_credit
-from abm.behaviour.linkindex import leader_rows
+from abm.behaviour.finance import investment_credit
 from abm.behaviour.metrics import period_series
 from abm.core.levers import PlanLevers
 from abm.core.state import FirmState
@@ -43,7 +42,6 @@ from abm.core.state import FirmState
 if TYPE_CHECKING:
     from abm.behaviour.layer import BehaviourLayer
 
-MARGIN_MEMORY = 0.5  # weight of the newest period in the smoothed margin and disruption
 
 
 def per_review(rate: float, periods: int) -> float:
@@ -68,14 +66,9 @@ def run_period(layer: BehaviourLayer, tick: int, levers: PlanLevers) -> PlanLeve
     view = LinkView.of(firms, links)
     review = (tick // cfg.period) % cfg.review_periods == 0
     layer.accounts.close_period(firms)  # the period's revenue and operating profit
-    _situation(layer, view)
+    layer.investment.observe(layer.accounts, view)
     if review or layer.innovation.leader_links is None:
-        # Live links to chain leaders that trust the supplier: joint projects, R&D motive.
-        # Only the leaders' own links can count (the others would add zeros to the sums).
-        rows = leader_rows(links, firms)
-        layer.innovation.leader_links = np.bincount(
-            links.supplier[rows], minlength=firms.n, weights=view.weight[rows] * (
-                layer.trust.state.trust[rows] >= cfg.innovation.joint_trust))
+        layer.innovation.count_leader_links(view, layer.trust.state.trust)
     leader_links = layer.innovation.leader_links
     stats = {"esg_detections": 0.0, "tech_gain_own": 0.0, "tech_gain_partner": 0.0,
              "upgrades": 0.0}
@@ -106,8 +99,7 @@ def run_period(layer: BehaviourLayer, tick: int, levers: PlanLevers) -> PlanLeve
     if review:
         _review_prices_and_shares(layer, draft, view)
     digital.refresh(layer.digital.state, firms, draft.links(model.links), view.live, cfg.digital)
-    layer.esg.emission_rate = esg.emission_rate(layer.esg.state, firms,
-                                                layer.innovation.state.log_tech, cfg.esg)
+    layer.esg.update_emissions(firms, layer.innovation.state.log_tech)
     layer.record.period_stats = stats
     if review or not layer.record.period_cache:
         layer.record.period_cache = period_series(layer)
@@ -119,8 +111,7 @@ def run_period(layer: BehaviourLayer, tick: int, levers: PlanLevers) -> PlanLeve
 def _review_signals(layer: BehaviourLayer, firms: FirmState, tick: int, view: LinkView,
                     stats: dict[str, float]) -> None:
     """Quarterly: ESG ratings, audits, detection and imitation; credit terms."""
-    model, cfg, on = layer.world, layer.cfg, layer.on
-    links = model.links
+    cfg, on = layer.cfg, layer.on
     revenue = layer.accounts.revenue
     if on["esg"]:
         periods = cfg.review_periods
@@ -129,38 +120,13 @@ def _review_signals(layer: BehaviourLayer, firms: FirmState, tick: int, view: Li
             platform_audit_rate=per_review(cfg.esg.platform_audit_rate, periods),
             revision_rate=per_review(cfg.esg.revision_rate, periods),
             reputation_learning=per_review(cfg.esg.reputation_learning, periods))
-        esg.update_ratings(layer.esg.state, firms.alive, tick, review_cfg, layer.esg.rng)
-        detected = esg.audit(layer.esg.state, firms, tick, review_cfg, layer.esg.rng)
-        stats["esg_detections"] = float(len(detected))
-        layer.spending.fine(detected, cfg.esg.fine_weeks * revenue[detected] / cfg.period)
-        if on["trust"]:
-            trust.cut_trust(layer.trust.state.trust, links, detected,
-                            layer.esg.state.sensitivity, cfg.esg.trust_penalty)
-        fines = divide_where(layer.spending.fines_due, revenue, revenue > 0)
-        layer.esg.state.payoff = esg.payoffs(
-            layer.esg.state, firms.tier, firms.alive, layer.investment.margin,
-            layer.spending.last_esg, fines, cfg.esg, layer.tier_order)
-        esg.imitate(layer.esg.state, firms.tier, layer.tier_order, firms.alive, review_cfg,
-                    layer.esg.rng)
-        # ESG widens the pool a firm is screened into and makes it a likelier pick.
-        layer.esg.attraction = np.exp(
-            cfg.esg.preference_weight * (layer.esg.state.rating - esg.NEUTRAL_RATING))
-        layer.esg.screen = (layer.esg.state.requirement, layer.esg.state.rating)
-        # A better-than-average rating buys patience (a lower switch threshold); a worse one
-        # adds no impatience: raising thresholds above the engine's made buyers abandon
-        # suppliers in chains after a shock. ESG acts as a buffer, as seed 000 describes.
-        mean_rating = float(layer.esg.state.rating[firms.alive].mean())
-        supplier_rating = layer.esg.state.rating[links.supplier]
-        layer.esg.keep = np.exp(
-            -cfg.esg.preference_weight * layer.esg.state.sensitivity[links.buyer]
-            * at_least(supplier_rating - mean_rating, 0.0))
-        layer.esg.keep_threshold = model.config.sourcing.switch_threshold * layer.esg.keep
-        shortfall = at_least(layer.esg.state.requirement[links.buyer] - supplier_rating, 0.0)
-        layer.esg.requirement_gap = view.mean_over_customers(links, shortfall)
+        detected = layer.esg.review(
+            firms, tick, view, review_cfg, layer.spending, revenue, cfg.period,
+            layer.investment.margin, layer.tier_order, layer.trust if on["trust"] else None)
+        stats["esg_detections"] = float(detected)
     if on["finance"]:
-        layer.finance.state = credit_terms(
-            firms, links, view.live, layer.esg.state.rating, layer.trust.state.trust,
-            layer.relative_size, model.config.finance, cfg.finance)
+        layer.finance.review(firms, view, layer.esg.state.rating, layer.trust.state.trust,
+                             layer.relative_size)
 
 
 def _review_prices_and_shares(layer: BehaviourLayer, draft: PlanDraft, view: LinkView
@@ -178,17 +144,6 @@ def _review_prices_and_shares(layer: BehaviourLayer, draft: PlanDraft, view: Lin
         draft.share = trust.reallocate_shares(
             firms, links, layer.trust.state, _preference(layer), cfg.trust.share_adjustment,
             model.config.market.capacity_slack, _link_coef(layer), view.live)
-
-
-def _situation(layer: BehaviourLayer, view: LinkView) -> None:
-    """Smoothed margin and input disruption of the period."""
-    firms, links = layer.world.firms, layer.world.links
-    books = layer.accounts
-    margin = divide_where(books.profit, books.revenue, books.revenue > EPS)
-    layer.investment.margin += MARGIN_MEMORY * (margin - layer.investment.margin)
-    fill = view.mean_over_suppliers(links, links.fill_rate, empty=1.0)
-    now = np.maximum(1.0 - fill, 1.0 - firms.availability)
-    layer.investment.disruption += MARGIN_MEMORY * (now - layer.investment.disruption)
 
 
 def _invest(layer: BehaviourLayer, firms: FirmState, view: LinkView,
@@ -287,7 +242,7 @@ def _upgrade(layer: BehaviourLayer, draft: PlanDraft, tick: int, review: bool,
     # Phase-in steps and switches change recipes: refresh the digital layer's link cache.
     digital.recipes_changed(layer.digital.state, plan, model.links, np.union1d(ramping, done))
     if not np.array_equal(firms.input_coef[touched], plan.input_coef[touched]):
-        layer.upgrading.staged_recipe = plan.input_coef
+        layer.upgrading.stage(plan.input_coef)
     return done, view
 
 
