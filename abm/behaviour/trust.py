@@ -155,7 +155,7 @@ def switch_threshold(trust: np.ndarray, base: float | np.ndarray, cfg: TrustConf
     Args:
         trust: per-link trust.
         base: the engine's ``sourcing.switch_threshold``, or per link that level scaled by
-            the buyer's preference for the supplier's ESG rating (see the layer).
+            the buyer's preference for the supplier's ESG rating (set at ESG reviews).
         cfg: trust parameters.
         forgive: per-link forgiveness during a recognised shock (None: no shock); the buyer
             waits for a reputable supplier instead of replacing it.
