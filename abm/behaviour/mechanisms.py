@@ -95,20 +95,10 @@ class EsgProcess(Mechanism):
                spending: Spending, revenue: np.ndarray, period: int, margin: np.ndarray,
                tier_order: tuple[np.ndarray, np.ndarray, np.ndarray],
                trust_process: TrustProcess | None) -> int:
-        """Quarterly: ratings, audits and fines (trust cut where trust is on), payoffs and
-        imitation of strategies, and the buyers' ESG preference on the market.
-
-        Args:
-            firms: the firms (the period step's draft).
-            tick: the current tick.
-            view: the period's link statistics.
-            review_cfg: ESG parameters with per-period rates compounded over the review.
-            spending: the shared spending (fines are booked on it).
-            revenue: each firm's revenue over the period.
-            period: ticks per period.
-            margin: each firm's smoothed margin (investment).
-            tier_order: firms grouped by tier.
-            trust_process: the trust mechanism if on (detection cuts trust).
+        """Quarterly: ratings, audits and fines (booked on the shared ``spending``; trust cut
+        where ``trust_process`` is given), payoffs and imitation of strategies, and the
+        buyers' ESG preference on the market. ``review_cfg`` has the per-period rates
+        compounded over the review; ``margin`` is the investment mechanism's smoothed margin.
 
         Returns:
             The number of greenwashers detected.
