@@ -31,6 +31,7 @@ from abm.core.levers import (
     ForecastLevers,
     MatchLevers,
     OrderLevers,
+    PlanLevers,
     RationingLevers,
     SolvencyLevers,
     SourcingLevers,
@@ -38,7 +39,7 @@ from abm.core.levers import (
 from abm.core.process import Process, World
 from abm.core.registry import PROCESSES, load_plugins
 from abm.core.rules import lead_by_route, live_links, overseas_mask
-from abm.core.state import ASSEMBLY_TIER, N_TIERS, route_of
+from abm.core.state import ASSEMBLY_TIER, N_TIERS, FirmState, LinkState, route_of
 from abm.core.streams import Streams
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
 from abm.market.demand import draw_final_demand
@@ -152,12 +153,16 @@ class EcosystemModel(mesa.Model):
         budget = Budget(config.policy.budget_per_year)
         instruments = build_instruments(self.world, config.policy.instruments, budget)
         self.regulator = Regulator(self, instruments, budget)
+        factory = PROCESSES["behaviour"]
         self.behaviour: Process | None = (
-            PROCESSES["behaviour"](self.world, onset=self.shock_window.onset)
-            if behaviour else None)
+            factory(self.world.bound_to("behaviour", factory.streams),
+                    onset=self.shock_window.onset) if behaviour else None)
         self.processes: list[Process] = [*instruments,
                                          *([self.behaviour] if self.behaviour else [])]
-        planned = [p.planned_spending(self.world) for p in self.processes]
+        # Each process sees the world bound to the random streams it declared.
+        self.process_worlds: list[tuple[Process, World]] = [
+            (p, self.world.bound_to(p.name, p.streams)) for p in self.processes]
+        planned = [p.planned_spending(w) for p, w in self.process_worlds]
         planned = [x for x in planned if x is not None]
         if planned:  # starting cash also covers the processes' expected spending
             firms.cash = steady_cash(firms, steady_profit - sum(planned), config.finance)
@@ -197,8 +202,8 @@ class EcosystemModel(mesa.Model):
     def _match_levers(self) -> MatchLevers:
         """The processes' supplier-market levers, applied to the supplier market."""
         levers = MatchLevers()
-        for process in self.processes:
-            levers = process.match(self.world, levers)
+        for process, world in self.process_worlds:
+            levers = process.match(world, levers)
         self.supplier_market.attraction = levers.attraction
         self.supplier_market.screen = levers.screen
         return levers
@@ -254,10 +259,9 @@ class EcosystemModel(mesa.Model):
     def step(self) -> None:
         """Advance one tick through the phases of spec §3."""
         tick = self.steps
-        firms, links, cfg, world, processes = (self.firms, self.links, self.config, self.world,
-                                               self.processes)
+        firms, links, cfg, processes = self.firms, self.links, self.config, self.process_worlds
         self.regulator.step()  # 1 policy
-        for process in processes:
+        for process, world in processes:
             process.begin_tick(world, tick)
         if self.shocks_enabled:  # 2 shocks
             self.effects = self.schedule.apply(tick, firms, links)
@@ -266,20 +270,20 @@ class EcosystemModel(mesa.Model):
             self.effects.domestic_demand, self.effects.export_demand)
         firms.final_demand = domestic + export
         forecast = ForecastLevers()  # 4 ordering
-        for process in processes:
+        for process, world in processes:
             forecast = process.forecast(world, forecast)
         update_forecasts(firms, cfg.market, forecast.demand_signal)
         if forecast.recipe is not None:
             firms.input_coef = forecast.recipe
         order = OrderLevers()
-        for process in processes:
+        for process, world in processes:
             order = process.order(world, order)
         place_orders(firms, links, cfg.market, self.streams["forecast"],
                      forecast=order.forecast, safety_weeks=order.safety_weeks,
                      link_weight=order.link_weight)
         rationing = RationingLevers(  # 5 production
             firms.chain_leader[links.buyer] if cfg.market.rationing == "priority" else None)
-        for process in processes:
+        for process, world in processes:
             rationing = process.ration(world, rationing)
         result = produce_and_ship(firms, links, cfg.market, rationing.priority)
 
@@ -306,7 +310,7 @@ class EcosystemModel(mesa.Model):
 
         fees = fee_rate(firms, cfg.platforms.commission_rate)  # 7 accounts
         accounts = AccountLevers()
-        for process in processes:
+        for process, world in processes:
             accounts = process.account(world, accounts)
         self.last_ledger = settle_accounts(
             firms, links, result.shipped, export_sales, fees, cfg.finance,
@@ -316,12 +320,12 @@ class EcosystemModel(mesa.Model):
         platform_revenue = sum(p.collect(float(fee)) for p, fee in
                                zip(self.platforms, paid, strict=True))
 
-        for process in processes:  # 8 signals and trust
+        for process, world in processes:  # 8 signals and trust
             process.signals(world, tick, result)
 
         update_fill_rates(links, result.fill, cfg.sourcing.fill_memory)  # 9 sourcing
         sourcing = SourcingLevers()
-        for process in processes:
+        for process, world in processes:
             sourcing = process.source(world, sourcing)
         search_ticks = (self.base_search_ticks if sourcing.search_ticks is None
                         else sourcing.search_ticks)
@@ -332,15 +336,19 @@ class EcosystemModel(mesa.Model):
                                           tick, self.streams["sourcing"])
         if len(waited):
             self.replacement_ticks.append(waited)
-        for process in processes:
+        for process, world in processes:
             process.after_sourcing(world, tick, rewired)
 
         adjust_capacity(firms, cfg.market, links)  # 10 capacity
-        for process in processes:  # 10 investment and learning
+        for process, world in processes:  # 10 investment and learning
             process.invest(world, tick)
+        plan = PlanLevers()
+        for process, world in processes:
+            plan = process.plan(world, plan)
+        _apply_plan(firms, links, plan)
 
         solvency = SolvencyLevers()  # 11 exit and entry
-        for process in processes:
+        for process, world in processes:
             solvency = process.solvency(world, solvency)
         self.credit_line = (self.base_credit_line if solvency.credit_line is None
                             else solvency.credit_line)
@@ -354,7 +362,7 @@ class EcosystemModel(mesa.Model):
                                   cfg.network.n_regions, tick, self.streams["entry"])
         for i in entering:
             self._firm_agents[i] = SME(self, int(i), f"{self.spec.names[i]}-e{tick}")
-        for process in processes:
+        for process, world in processes:
             process.after_entry_exit(world, tick)
         self.link_stability.observe(tick, firms, links)
 
@@ -469,3 +477,18 @@ def _other_costs(levers: AccountLevers) -> dict[str, np.ndarray] | None:
     costs = dict(levers.costs)
     costs.update({f"subsidy_{name}": -paid for name, paid in levers.subsidies.items()})
     return costs
+
+
+def _apply_plan(firms: FirmState, links: LinkState, plan: PlanLevers) -> None:
+    """Write the processes' plans into the engine's arrays (in place: whoever holds an array
+    sees the new values)."""
+    for name in PlanLevers.FIRM_FIELDS:
+        value = getattr(plan, name)
+        if value is not None:
+            np.copyto(getattr(firms, name), value)
+    if plan.share is not None:
+        np.copyto(links.share, plan.share)
+    if plan.stocking is not None:
+        orders = plan.stocking
+        links.backlog[orders.rows] = orders.backlog
+        firms.on_order[orders.buyer, orders.slot] += orders.amount

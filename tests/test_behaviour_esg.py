@@ -82,7 +82,7 @@ def test_verified_scores_are_precise_and_unverified_ones_are_discounted() -> Non
 
 def test_detection_removes_the_gap_and_cuts_reputation() -> None:
     model = EcosystemModel(config=compose_config(["network.n_firms=300", "scenario=none"]))
-    state, firms = model.behaviour.esg, model.firms
+    state, firms = model.behaviour.esg.state, model.firms
     state.gap[:] = 0.2
     reputation = state.reputation.copy()
     cfg = EsgConfig(audit_rate=1.0, detection_probability=1.0, reputation_penalty=0.5)
@@ -94,7 +94,7 @@ def test_detection_removes_the_gap_and_cuts_reputation() -> None:
 
 def test_detection_hits_end_market_and_large_buyers_hardest() -> None:
     model = EcosystemModel(config=compose_config(["network.n_firms=400", "scenario=none"]))
-    firms, sensitivity = model.firms, model.behaviour.esg.sensitivity
+    firms, sensitivity = model.firms, model.behaviour.esg.state.sensitivity
     by_tier = [sensitivity[firms.tier == t].mean() for t in range(4)]
     assert by_tier == sorted(by_tier)
     assert sensitivity[firms.chain_leader].min() > np.median(sensitivity)

@@ -23,9 +23,9 @@ def test_without_spillovers_no_technology_comes_from_partners() -> None:
         on.run()
         off.run()
         assert off.firm_outcomes()["innovation_collaboration"] == 0.0
-        assert off.behaviour.tech.gain_partner.sum() == 0.0
+        assert off.behaviour.innovation.state.gain_partner.sum() == 0.0
         assert on.firm_outcomes()["innovation_collaboration"] > 0.0
-        assert off.behaviour.tech.gain_own.sum() > 0.0
+        assert off.behaviour.innovation.state.gain_own.sum() > 0.0
 
 
 def test_upgraded_firms_gain_value_added_and_one_more_input() -> None:
@@ -35,7 +35,7 @@ def test_upgraded_firms_gain_value_added_and_one_more_input() -> None:
     value_added = firms.unit_value_added.copy()
     model.run()
     layer = model.behaviour
-    upgraded = np.flatnonzero(layer.upgrade.upgraded_at >= 0)
+    upgraded = np.flatnonzero(layer.upgrading.state.upgraded_at >= 0)
     assert len(upgraded) > 5
     assert firms.technology_intensive[upgraded].all()
     assert np.all(firms.unit_value_added[upgraded] > value_added[upgraded])
@@ -72,7 +72,7 @@ def test_added_links_keep_links_pipeline_and_orders_consistent() -> None:
                  "backlog", "flow_availability", "fill_rate", "search_timer", "failed_at",
                  "created_at"):
         assert len(getattr(links, name)) == links.n, name
-    assert len(model.behaviour.trust.trust) == links.n
+    assert len(model.behaviour.trust.state.trust) == links.n
     # Order-up-to bookkeeping: what a buyer has on order is what its suppliers still owe
     # plus what is on the road to it (per input slot), up to cancelled backlogs.
     owed = np.bincount(links.slot_key(firms.n_slots), minlength=firms.on_order.size,
@@ -91,7 +91,7 @@ def test_baseline_sme_digital_adoption_is_ten_to_twenty_percent() -> None:
     for seed in range(1, 6):
         model = EcosystemModel(config=compose_config(["network.n_firms=2000", f"seed={seed}"]))
         sme = model.firms.alive & ~model.firms.chain_leader
-        assert 0.10 <= model.behaviour.digital.adopted[sme].mean() <= 0.20
+        assert 0.10 <= model.behaviour.digital.state.adopted[sme].mean() <= 0.20
 
 
 def test_higher_digital_maturity_recovers_faster_with_less_bullwhip() -> None:
@@ -115,7 +115,7 @@ def test_higher_digital_maturity_recovers_faster_with_less_bullwhip() -> None:
 
 def test_adopted_buyers_shift_orders_away_from_a_disrupted_supplier_at_once() -> None:
     model = EcosystemModel(config=compose_config(["network.n_firms=300", "scenario=none"]))
-    state, firms, links = model.behaviour.digital, model.firms, model.links
+    state, firms, links = model.behaviour.digital.state, model.firms, model.links
     cfg = model.config.behaviour.digital
     assert digital.early_warning(state, firms, links, cfg) is None
     supplier = int(links.supplier[np.flatnonzero(state.adopted[links.buyer])[0]])
@@ -130,8 +130,8 @@ def test_adopted_buyers_shift_orders_away_from_a_disrupted_supplier_at_once() ->
 
 def test_digital_maturity_shortens_search_and_delay() -> None:
     model = EcosystemModel(config=compose_config(["network.n_firms=300", "scenario=none"]))
-    state, firms = model.behaviour.digital, model.firms
-    ticks = model.behaviour.search_ticks
+    state, firms = model.behaviour.digital.state, model.firms
+    ticks = model.behaviour.digital.search_ticks
     upstream = firms.tier < 3
     low = upstream & (state.maturity < 0.2)
     high = upstream & (state.maturity > 0.6)

@@ -86,14 +86,14 @@ def test_a_mechanism_that_is_off_leaves_its_state_alone() -> None:
         "behaviour.innovation.enabled=false", "behaviour.digital.enabled=false"]))
     layer = model.behaviour
     assert isinstance(layer, BehaviourLayer)
-    strategy, trust = layer.esg.strategy.copy(), layer.trust.trust.copy()
-    tech, maturity = layer.tech.log_tech.copy(), layer.digital.maturity.copy()
+    strategy, trust = layer.esg.state.strategy.copy(), layer.trust.state.trust.copy()
+    tech, maturity = layer.innovation.state.log_tech.copy(), layer.digital.state.maturity.copy()
     model.run()
-    np.testing.assert_array_equal(layer.esg.strategy, strategy)
-    np.testing.assert_array_equal(layer.trust.trust[: len(trust)], trust)
-    np.testing.assert_array_equal(layer.tech.log_tech, tech)
-    np.testing.assert_array_equal(layer.digital.maturity, maturity)
-    assert np.all(layer.esg.rating == 0.5)
+    np.testing.assert_array_equal(layer.esg.state.strategy, strategy)
+    np.testing.assert_array_equal(layer.trust.state.trust[: len(trust)], trust)
+    np.testing.assert_array_equal(layer.innovation.state.log_tech, tech)
+    np.testing.assert_array_equal(layer.digital.state.maturity, maturity)
+    assert np.all(layer.esg.state.rating == 0.5)
 
 
 def test_all_off_noise_free_run_is_exactly_stationary() -> None:

@@ -44,7 +44,7 @@ def test_in_a_shock_trust_drops_faster_than_it_recovers() -> None:
             hit = model.firms.availability < 1.0
             hit_links = np.flatnonzero(hit[model.links.supplier] & model.links.active)
         if hit_links is not None:
-            levels.append(model.behaviour.trust.trust[hit_links].mean())
+            levels.append(model.behaviour.trust.state.trust[hit_links].mean())
     levels = np.asarray(levels)
     trough = int(np.argmin(levels))
     fall = (levels[0] - levels[trough]) / max(trough, 1)

@@ -199,16 +199,16 @@ def test_views_offer_behaviour_arrays_only_when_present() -> None:
     engine_labels = [a.label for a in available(model)]
     assert colour_options(model) == [*BASE_OPTIONS, *engine_labels]
     rng = np.random.default_rng(0)
-    model.behaviour = SimpleNamespace(
-        esg=SimpleNamespace(rating=rng.random(model.firms.n)),
-        trust=SimpleNamespace(trust=rng.random(model.links.n)),
-        digital=SimpleNamespace(maturity=rng.random(3)),  # wrong length: not offered
+    model.behaviour = SimpleNamespace(  # the mechanism processes own their state
+        esg=SimpleNamespace(state=SimpleNamespace(rating=rng.random(model.firms.n))),
+        trust=SimpleNamespace(state=SimpleNamespace(trust=rng.random(model.links.n))),
+        digital=SimpleNamespace(state=SimpleNamespace(maturity=rng.random(3))),  # wrong length
     )
     options = colour_options(model)
     assert options == [*BASE_OPTIONS, "ESG rating (seen by buyers)", "trust in suppliers"]
     for option in options:
         assert render_network(model, option, 0).png.startswith(b"\x89PNG")
-    assert ("ESG rating (seen by buyers)", f"{model.behaviour.esg.rating[0]:.3f}") in (
+    assert ("ESG rating (seen by buyers)", f"{model.behaviour.esg.state.rating[0]:.3f}") in (
         firm_attributes(model, 0))
     buyer = int(model.links.buyer[0])
     assert "<th>buyer&#x27;s trust</th>" in link_table(model, buyer, as_buyer=True)

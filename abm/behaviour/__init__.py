@@ -8,8 +8,12 @@
 * :mod:`abm.behaviour.upgrading` - structural upgrading (new inputs, new links);
 * :mod:`abm.behaviour.investment` - the period budget and its split;
 
-:mod:`abm.behaviour.layer` is the process the engine calls (registered as ``behaviour``),
-:mod:`abm.behaviour.period` the order of the period's decisions and
+:mod:`abm.behaviour.mechanisms` makes each of them a process that owns its state and streams
+(registered as ``behaviour.esg``, ``behaviour.trust``, ...); :mod:`abm.behaviour.layer` is
+the ``behaviour`` process the engine calls, which composes them; :mod:`abm.behaviour.period`
+orders their decisions in the period step, which plans on a draft of the engine state
+(:mod:`abm.behaviour.draft`) returned to the engine as plan levers;
+:mod:`abm.behaviour.accounts` holds the period accounts and spending they share and
 :mod:`abm.behaviour.metrics` the outputs.
 """
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from abm.behaviour.linkindex import buyer_counts, buyer_rows
+from abm.core.rules import live_links
 from abm.core.state import FirmState, LinkState
 
 # Keeps logs and ratios finite where a firm has no revenue or a link no trust.
@@ -222,11 +223,6 @@ def append_rows(array: np.ndarray, values: np.ndarray, buffers: Buffers) -> np.n
     buffer[n:n + k] = values
     buffers[id(buffer)] = buffer
     return buffer[:n + k]
-
-
-def live_links(firms: FirmState, links: LinkState) -> np.ndarray:
-    """Links whose buyer and supplier are both in the market."""
-    return links.active & firms.alive[links.supplier] & firms.alive[links.buyer]
 
 
 @dataclass

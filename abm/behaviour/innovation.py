@@ -20,7 +20,7 @@ Technology lowers unit cost and raises value added: unit labour cost scales with
 (``a0`` is the level at which the firm's segment value added was set). Prices stay cost-plus:
 every period each firm's price is its share-weighted input cost plus its unit value added, tier
 by tier from raw materials up, so value added created upstream is passed on to final buyers.
-Quality (``a``) also enters buyers' order shares (see the layer).
+Quality (``a``) also enters buyers' order shares (the period step, ``abm.behaviour.period``).
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def reprice(firms: FirmState, links: LinkState, unit_value_added: np.ndarray,
     ``slot_price`` and ``unit_value_added`` of the firms in place.
 
     Args:
-        firms: firm state.
+        firms: firm state (the period step's draft, see ``abm.behaviour.draft``).
         links: link state.
         unit_value_added: the new unit value added per firm.
         live: links whose buyer and supplier are in the market.

@@ -35,17 +35,18 @@ twin and is computed with the resilience metrics (:func:`abm.metrics.resilience.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from abm.behaviour.esg import GREENWASH, IMPROVE
-from abm.core.state import ASSEMBLY_TIER
+from abm.core.calendar import TICKS_PER_YEAR
+from abm.core.rules import live_links
+from abm.core.state import ASSEMBLY_TIER, FirmState
 
 if TYPE_CHECKING:
     from abm.behaviour.layer import BehaviourLayer
-
-from abm.core.calendar import TICKS_PER_YEAR
 
 STATE_SERIES = ("greenwashing_rate", "mean_esg_true", "mean_trust", "digital_adoption_rate",
                 "mean_technology", "mean_reputation", "mean_digital_maturity")
@@ -75,27 +76,27 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
     value_added_by_firm = firms.unit_value_added * produced
     value_added = float(value_added_by_firm.sum())
     # Multiply-and-sum, not ``@``: BLAS threads stall when the cores are busy.
-    emissions = float((layer.emission_rate * produced).sum())
+    emissions = float((layer.esg.emission_rate * produced).sum())
     if result is not None:
         shipped = result.shipped  # links added after production shipped nothing yet
-        emissions += float((layer.route_emission[: len(shipped)] * shipped).sum())
+        emissions += float((layer.esg.route_emission[: len(shipped)] * shipped).sum())
     out["emissions_total"] = emissions
     if value_added > 0:
-        tech_va = float(value_added_by_firm[layer.technology_rows()].sum())
-        layer.last_ratios = (emissions / value_added, tech_va / value_added)
-    out["emission_intensity"], out["tech_va_share"] = layer.last_ratios
-    if not layer.period_cache:
-        layer.period_cache = period_series(layer)
-    out.update(layer.period_cache)
+        tech_va = float(value_added_by_firm[layer.record.technology_rows(firms)].sum())
+        layer.record.last_ratios = (emissions / value_added, tech_va / value_added)
+    out["emission_intensity"], out["tech_va_share"] = layer.record.last_ratios
+    if not layer.record.period_cache:
+        layer.record.period_cache = period_series(layer)
+    out.update(layer.record.period_cache)
     period = model.tick % layer.cfg.period == 0
-    events = layer.period_stats if period else {}
+    events = layer.record.period_stats if period else {}
     ledger = model.ledger
     other = getattr(ledger, "other", {}) if ledger is not None else {}
     if on["esg"]:
         out["esg_detections"] = events.get("esg_detections", 0.0)
         out["esg_fines"] = float(other.get("fines", 0.0))
     if on["trust"]:
-        out["mean_trust"] = _mean(layer.trust.trust, links.active)
+        out["mean_trust"] = _mean(layer.trust.state.trust, links.active)
     if on["innovation"]:
         out["tech_gain_own"] = events.get("tech_gain_own", 0.0)
         out["tech_gain_partner"] = events.get("tech_gain_partner", 0.0)
@@ -106,6 +107,53 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
     return out
 
 
+@dataclass
+class PeriodRecord:
+    """What the outputs remember between ticks: the latest period step's events and state
+    statistics, the ratios of the last tick with value added, and who supplied whom at the
+    shock's onset.
+
+    Attributes:
+        period_stats: events of the latest period step.
+        period_cache: state statistics as of that step (:func:`period_series`).
+        last_ratios: emission intensity and technology share of value added.
+        onset_tick: the tick outcome metrics measure from.
+        onset_supplier: per link at onset, its supplier (-1 if not live); None before.
+        esg_at_onset: per firm, true ESG at onset.
+    """
+
+    period_stats: dict[str, float]
+    period_cache: dict[str, float]
+    last_ratios: tuple[float, float]
+    onset_tick: int
+    onset_supplier: np.ndarray | None
+    esg_at_onset: np.ndarray
+    _technology_rows: np.ndarray
+
+    @classmethod
+    def start(cls, layer: BehaviourLayer, onset: int | None) -> PeriodRecord:
+        """The record before the first tick (``onset``: the shocks' first tick, or None)."""
+        firms = layer.world.firms
+        return cls(period_stats={}, period_cache={}, last_ratios=steady_ratios(layer),
+                   onset_tick=onset if onset is not None else 1, onset_supplier=None,
+                   esg_at_onset=np.zeros(firms.n),
+                   _technology_rows=np.flatnonzero(firms.technology_intensive))
+
+    def snapshot_onset(self, layer: BehaviourLayer) -> None:
+        """Who supplied whom, and suppliers' true ESG, when the shock starts (tick 1 without)."""
+        firms, links = layer.world.firms, layer.world.links
+        self.onset_supplier = np.where(live_links(firms, links), links.supplier, -1)
+        self.esg_at_onset = layer.esg.state.composite().copy()
+
+    def technology_rows(self, firms: FirmState) -> np.ndarray:
+        """Indices of the technology-intensive firms."""
+        # Firms only ever join the segment (upgrading), so an unchanged count is an
+        # unchanged set: a count is much cheaper than a mask selection every tick.
+        if np.count_nonzero(firms.technology_intensive) != len(self._technology_rows):
+            self._technology_rows = np.flatnonzero(firms.technology_intensive)
+        return self._technology_rows
+
+
 def steady_ratios(layer: BehaviourLayer) -> tuple[float, float]:
     """Emission intensity (production only) and technology share of value added at normal
     output: the ratios' values before the first tick with value added."""
@@ -114,7 +162,7 @@ def steady_ratios(layer: BehaviourLayer) -> tuple[float, float]:
     total = float(value_added.sum())
     if not total > 0:
         return 0.0, 0.0
-    return (float((layer.emission_rate * firms.normal_output).sum()) / total,
+    return (float((layer.esg.emission_rate * firms.normal_output).sum()) / total,
             float(value_added[firms.technology_intensive].sum()) / total)
 
 
@@ -125,7 +173,7 @@ def period_series(layer: BehaviourLayer) -> dict[str, float]:
     alive = firms.alive
     out: dict[str, float] = {}
     if on["esg"]:
-        state = layer.esg
+        state = layer.esg.state
         disclosed, true = state.disclosed(), state.composite()
         out["greenwashing_rate"] = _mean(disclosed - true > layer.cfg.esg.gap_tolerance, alive)
         out["greenwash_strategy_share"] = _mean(state.strategy == GREENWASH, alive)
@@ -136,25 +184,25 @@ def period_series(layer: BehaviourLayer) -> dict[str, float]:
         out["mean_reputation"] = _mean(state.reputation, alive)
     if on["trust"]:
         out["trusted_link_share"] = _mean(
-            layer.trust.trust >= layer.cfg.trust.priority_threshold, links.active)
+            layer.trust.state.trust >= layer.cfg.trust.priority_threshold, links.active)
     if on["finance"]:
-        out["mean_interest_rate"] = _mean(layer.credit.rate, alive)
-        out["backed_firms"] = float((layer.credit.backed & alive).sum())
+        out["mean_interest_rate"] = _mean(layer.finance.state.rate, alive)
+        out["backed_firms"] = float((layer.finance.state.backed & alive).sum())
     if on["innovation"]:
-        out["mean_technology"] = _mean(np.exp(layer.tech.log_tech), alive)
+        out["mean_technology"] = _mean(np.exp(layer.innovation.state.log_tech), alive)
     if on["digital"]:
         sme = alive & ~firms.chain_leader
-        out["digital_adoption_rate"] = _mean(layer.digital.adopted, sme)
-        out["mean_digital_maturity"] = _mean(layer.digital.maturity, alive)
+        out["digital_adoption_rate"] = _mean(layer.digital.state.adopted, sme)
+        out["mean_digital_maturity"] = _mean(layer.digital.state.maturity, alive)
     if on["upgrading"]:
-        out["upgrades_pending"] = float(((layer.upgrade.pending_slot >= 0) & alive).sum())
+        out["upgrades_pending"] = float(((layer.upgrading.state.pending_slot >= 0) & alive).sum())
         upstream = alive & (firms.tier > 0)
         # Column by column: a sum along the short trailing axis is slow.
         inputs = sum((firms.input_coef[:, slot] > 0).astype(np.int64)
                      for slot in range(firms.n_slots))
         out["mean_inputs"] = _mean(np.asarray(inputs), upstream)
     if on["investment"]:
-        out["mean_buffer_weeks"] = _mean(layer.extra_safety, alive)
+        out["mean_buffer_weeks"] = _mean(layer.investment.extra_safety, alive)
     return out
 
 
@@ -168,7 +216,8 @@ def summary_scalars(layer: BehaviourLayer) -> dict[str, float]:
            for name in STATE_SERIES}
     out["digital_adoption_rate_start"] = (float(frame["digital_adoption_rate"].iloc[0])
                                           if "digital_adoption_rate" in frame else float("nan"))
-    own, partner = float(layer.tech.gain_own.sum()), float(layer.tech.gain_partner.sum())
+    tech = layer.innovation.state
+    own, partner = float(tech.gain_own.sum()), float(tech.gain_partner.sum())
     out["innovation_collaboration"] = (partner / (own + partner) if layer.on["innovation"]
                                        and own + partner > 0 else float("nan"))
     if "tech_va_share" in frame and len(frame):
@@ -193,21 +242,21 @@ def _retention_by_esg(layer: BehaviourLayer) -> dict[str, float]:
     nan = {"relationship_stability_high_esg": float("nan"),
            "relationship_stability_low_esg": float("nan")}
     model = layer.world
-    years = (model.tick - layer.onset_tick + 1) / TICKS_PER_YEAR
-    onset = layer.onset_supplier
+    years = (model.tick - layer.record.onset_tick + 1) / TICKS_PER_YEAR
+    onset = layer.record.onset_supplier
     if onset is None or years <= 0:
         return nan
     firms, links = model.firms, model.links
     rows = np.flatnonzero(onset >= 0)
     buyer = links.buyer[rows]
-    counted = firms.alive[buyer] & (firms.entered_at[buyer] < layer.onset_tick)
+    counted = firms.alive[buyer] & (firms.entered_at[buyer] < layer.record.onset_tick)
     rows = rows[counted]
     supplier = onset[rows]
     kept = links.supplier[rows] == supplier
     upstream = firms.tier[supplier] < ASSEMBLY_TIER
     if upstream.sum() < 3:
         return nan
-    score = layer.esg_at_onset[supplier]
+    score = layer.record.esg_at_onset[supplier]
     low, high = np.quantile(np.unique(score[upstream]), [1 / 3, 2 / 3])
     out = {}
     for name, group in (("high", upstream & (score >= high)), ("low", upstream & (score <= low))):

@@ -9,6 +9,10 @@ Every ``behaviour.period`` ticks (a month):
 5. upgrades in progress take their next phase-in step or switch (the new recipe applies from
    the next tick's ordering, their new prices from the next review).
 
+The step plans on a draft of the engine state (:class:`~abm.behaviour.draft.PlanDraft`):
+prices, order shares, capacity plans, segment switches and stocking orders go back to the
+engine as :class:`~abm.core.levers.PlanLevers`, which the engine applies.
+
 Every ``behaviour.review_periods`` periods (a quarter by default) a review comes first:
 ESG ratings, audits and detection (fines, reputation, trust), strategy imitation, credit
 terms, knowledge spill-overs and joint projects, new upgrades, cost-plus repricing and the
@@ -29,14 +33,15 @@ import numpy as np
 
 from abm.behaviour import digital, esg, innovation, investment, trust, upgrading
 from abm.behaviour.common import EPS, LinkView, at_least, divide_where, link_coefficients
-from abm.behaviour.finance import credit_terms, investment_credit
-from abm.behaviour.linkindex import leader_rows
+from abm.behaviour.draft import PlanDraft
+from abm.behaviour.finance import investment_credit
 from abm.behaviour.metrics import period_series
+from abm.core.levers import PlanLevers
+from abm.core.state import FirmState
 
 if TYPE_CHECKING:
     from abm.behaviour.layer import BehaviourLayer
 
-MARGIN_MEMORY = 0.5  # weight of the newest period in the smoothed margin and disruption
 
 
 def per_review(rate: float, periods: int) -> float:
@@ -44,64 +49,69 @@ def per_review(rate: float, periods: int) -> float:
     return 1.0 - (1.0 - rate) ** periods
 
 
-def run_period(layer: BehaviourLayer, tick: int) -> None:
-    """Take the period's decisions for all firms (see the module docstring)."""
+def run_period(layer: BehaviourLayer, tick: int, levers: PlanLevers) -> PlanLevers:
+    """Take the period's decisions for all firms (see the module docstring).
+
+    Args:
+        layer: the behaviour process.
+        tick: the current tick.
+        levers: the plans of the processes folded before this one.
+
+    Returns:
+        ``levers`` with this period's plans.
+    """
     model, cfg, on = layer.world, layer.cfg, layer.on
-    firms, links = model.firms, model.links
+    draft = PlanDraft(model.firms, levers)
+    firms, links = draft.firms, model.links
     view = LinkView.of(firms, links)
     review = (tick // cfg.period) % cfg.review_periods == 0
     layer.accounts.close_period(firms)  # the period's revenue and operating profit
-    _situation(layer, view)
-    if review or layer.leader_links is None:
-        # Live links to chain leaders that trust the supplier: joint projects, R&D motive.
-        # Only the leaders' own links can count (the others would add zeros to the sums).
-        rows = leader_rows(links, firms)
-        layer.leader_links = np.bincount(
-            links.supplier[rows], minlength=firms.n, weights=view.weight[rows] * (
-                layer.trust.trust[rows] >= cfg.innovation.joint_trust))
-    leader_links = layer.leader_links
+    layer.investment.observe(layer.accounts, view)
+    if review or layer.innovation.leader_links is None:
+        layer.innovation.count_leader_links(view, layer.trust.state.trust)
+    leader_links = layer.innovation.leader_links
     stats = {"esg_detections": 0.0, "tech_gain_own": 0.0, "tech_gain_partner": 0.0,
              "upgrades": 0.0}
     if review:
-        _review_signals(layer, tick, view, stats)
-    intensity = _invest(layer, view, leader_links)
+        _review_signals(layer, firms, tick, view, stats)
+    intensity = _invest(layer, firms, view, leader_links)
     if on["esg"]:
-        esg.apply_spending(layer.esg, intensity["esg"], cfg.esg)
+        esg.apply_spending(layer.esg.state, intensity["esg"], cfg.esg)
         layer.spending.last_esg = intensity["esg"]
     if on["innovation"]:
         spill = (replace(cfg.innovation, spillover_rate=per_review(
                      cfg.innovation.spillover_rate, cfg.review_periods),
                      joint_rate=per_review(cfg.innovation.joint_rate, cfg.review_periods))
                  if review else replace(cfg.innovation, spillovers=False))
-        own, partner = innovation.innovate(layer.tech, firms, links, view, layer.trust.trust,
-                                           leader_links, intensity["rd"], spill,
-                                           layer.rng["innovation"])
+        own, partner = innovation.innovate(
+            layer.innovation.state, firms, links, view, layer.trust.state.trust, leader_links,
+            intensity["rd"], spill, layer.innovation.rng)
         stats["tech_gain_own"], stats["tech_gain_partner"] = float(own.sum()), float(
             partner.sum())
     if on["digital"]:
-        digital.invest(layer.digital, intensity["digital"], cfg.digital)
-        digital.draw_planning_error(layer.digital, layer.rng["digital"])
-        layer.search_ticks[:] = digital.search_ticks(
-            layer.digital, firms, model.config.sourcing.search_ticks, cfg.digital)
+        digital.invest(layer.digital.state, intensity["digital"], cfg.digital)
+        digital.draw_planning_error(layer.digital.state, layer.digital.rng)
+        layer.digital.refresh_search_ticks()
     switched = np.empty(0, dtype=np.int64)
     if on["upgrading"]:
-        switched, view = _upgrade(layer, tick, review, view)
+        switched, view = _upgrade(layer, draft, tick, review, view)
     stats["upgrades"] = float(len(switched))
     if review:
-        _review_prices_and_shares(layer, view)
-    digital.refresh(layer.digital, firms, links, view.live, cfg.digital)
-    layer.emission_rate = esg.emission_rate(layer.esg, firms, layer.tech.log_tech, cfg.esg)
-    layer.period_stats = stats
-    if review or not layer.period_cache:
-        layer.period_cache = period_series(layer)
-    layer.safety = layer.labour = None  # derived per-tick inputs are stale now
+        _review_prices_and_shares(layer, draft, view)
+    digital.refresh(layer.digital.state, firms, draft.links(model.links), view.live, cfg.digital)
+    layer.esg.update_emissions(firms, layer.innovation.state.log_tech)
+    layer.record.period_stats = stats
+    if review or not layer.record.period_cache:
+        layer.record.period_cache = period_series(layer)
+    layer.investment.buffers_changed()  # derived per-tick inputs are stale now
+    layer.innovation.technology_changed()
+    return draft.levers(levers)
 
 
-def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
+def _review_signals(layer: BehaviourLayer, firms: FirmState, tick: int, view: LinkView,
                     stats: dict[str, float]) -> None:
     """Quarterly: ESG ratings, audits, detection and imitation; credit terms."""
-    model, cfg, on = layer.world, layer.cfg, layer.on
-    firms, links = model.firms, model.links
+    cfg, on = layer.cfg, layer.on
     revenue = layer.accounts.revenue
     if on["esg"]:
         periods = cfg.review_periods
@@ -110,81 +120,50 @@ def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
             platform_audit_rate=per_review(cfg.esg.platform_audit_rate, periods),
             revision_rate=per_review(cfg.esg.revision_rate, periods),
             reputation_learning=per_review(cfg.esg.reputation_learning, periods))
-        esg.update_ratings(layer.esg, firms.alive, tick, review_cfg, layer.rng["esg"])
-        detected = esg.audit(layer.esg, firms, tick, review_cfg, layer.rng["esg"])
-        stats["esg_detections"] = float(len(detected))
-        layer.spending.fine(detected, cfg.esg.fine_weeks * revenue[detected] / cfg.period)
-        if on["trust"]:
-            trust.cut_trust(layer.trust.trust, links, detected, layer.esg.sensitivity,
-                            cfg.esg.trust_penalty)
-        fines = divide_where(layer.spending.fines_due, revenue, revenue > 0)
-        layer.esg.payoff = esg.payoffs(layer.esg, firms.tier, firms.alive, layer.margin,
-                                       layer.spending.last_esg, fines, cfg.esg, layer.tier_order)
-        esg.imitate(layer.esg, firms.tier, layer.tier_order, firms.alive, review_cfg,
-                    layer.rng["esg"])
-        # ESG widens the pool a firm is screened into and makes it a likelier pick.
-        layer.attraction = np.exp(
-            cfg.esg.preference_weight * (layer.esg.rating - esg.NEUTRAL_RATING))
-        layer.screen = (layer.esg.requirement, layer.esg.rating)
-        # A better-than-average rating buys patience (a lower switch threshold); a worse one
-        # adds no impatience: raising thresholds above the engine's made buyers abandon
-        # suppliers in chains after a shock. ESG acts as a buffer, as seed 000 describes.
-        mean_rating = float(layer.esg.rating[firms.alive].mean())
-        supplier_rating = layer.esg.rating[links.supplier]
-        layer.esg_keep = np.exp(-cfg.esg.preference_weight * layer.esg.sensitivity[links.buyer]
-                                * at_least(supplier_rating - mean_rating, 0.0))
-        layer.keep_threshold = model.config.sourcing.switch_threshold * layer.esg_keep
-        shortfall = at_least(layer.esg.requirement[links.buyer] - supplier_rating, 0.0)
-        layer.requirement_gap = view.mean_over_customers(links, shortfall)
+        detected = layer.esg.review(
+            firms, tick, view, review_cfg, layer.spending, revenue, cfg.period,
+            layer.investment.margin, layer.tier_order, layer.trust if on["trust"] else None)
+        stats["esg_detections"] = float(detected)
     if on["finance"]:
-        layer.credit = credit_terms(firms, links, view.live, layer.esg.rating,
-                                    layer.trust.trust, layer.relative_size,
-                                    model.config.finance, cfg.finance)
+        layer.finance.review(firms, view, layer.esg.state.rating, layer.trust.state.trust,
+                             layer.relative_size)
 
 
-def _review_prices_and_shares(layer: BehaviourLayer, view: LinkView) -> None:
-    """Cost-plus repricing (technology, segment switches) and the order-share update."""
+def _review_prices_and_shares(layer: BehaviourLayer, draft: PlanDraft, view: LinkView
+                              ) -> None:
+    """Cost-plus repricing (technology, segment switches) and the order-share update, on
+    the draft."""
     model, cfg, on = layer.world, layer.cfg, layer.on
-    firms, links = model.firms, model.links
+    firms, links = draft.firms, draft.links(model.links)
     if on["innovation"] or on["upgrading"]:
-        unit_va = layer.tech.base_value_added * np.exp(
-            cfg.innovation.value_elasticity * (layer.tech.log_tech - layer.tech.log_tech_ref))
+        tech = layer.innovation.state
+        unit_va = tech.base_value_added * np.exp(
+            cfg.innovation.value_elasticity * (tech.log_tech - tech.log_tech_ref))
         innovation.reprice(firms, links, unit_va, view.live)
     if on["trust"] or on["esg"] or on["innovation"]:
-        trust.reallocate_shares(firms, links, layer.trust, _preference(layer),
-                                cfg.trust.share_adjustment, model.config.market.capacity_slack,
-                                _link_coef(layer), view.live)
+        draft.share = trust.reallocate_shares(
+            firms, links, layer.trust.state, _preference(layer), cfg.trust.share_adjustment,
+            model.config.market.capacity_slack, _link_coef(layer), view.live)
 
 
-def _situation(layer: BehaviourLayer, view: LinkView) -> None:
-    """Smoothed margin and input disruption of the period."""
-    firms, links = layer.world.firms, layer.world.links
-    books = layer.accounts
-    margin = divide_where(books.profit, books.revenue, books.revenue > EPS)
-    layer.margin += MARGIN_MEMORY * (margin - layer.margin)
-    fill = view.mean_over_suppliers(links, links.fill_rate, empty=1.0)
-    now = np.maximum(1.0 - fill, 1.0 - firms.availability)
-    layer.disruption += MARGIN_MEMORY * (now - layer.disruption)
-
-
-def _invest(layer: BehaviourLayer, view: LinkView, leader_links: np.ndarray
-            ) -> dict[str, np.ndarray]:
+def _invest(layer: BehaviourLayer, firms: FirmState, view: LinkView,
+            leader_links: np.ndarray) -> dict[str, np.ndarray]:
     """Budgets and their split; books spending for the coming period.
 
     Returns:
         Spending intensity (per unit of period revenue) of R&D, digital and ESG per firm.
     """
-    model, cfg, on = layer.world, layer.cfg, layer.on
-    firms = model.firms
+    cfg, on = layer.cfg, layer.on
     revenue = layer.accounts.revenue
-    credit = (investment_credit(firms, layer.credit, cfg.finance) if on["finance"]
+    credit = (investment_credit(firms, layer.finance.state, cfg.finance) if on["finance"]
               else np.zeros(firms.n))
     situation = investment.Situation(
-        profit=layer.accounts.profit, revenue=revenue, credit=credit, margin=layer.margin,
-        disruption=layer.disruption, requirement_gap=layer.requirement_gap,
+        profit=layer.accounts.profit, revenue=revenue, credit=credit,
+        margin=layer.investment.margin,
+        disruption=layer.investment.disruption, requirement_gap=layer.esg.requirement_gap,
         leader_customer=leader_links > 0,
-        maturity=layer.digital.maturity,
-        spends_on_esg=layer.esg.strategy != esg.NONE)
+        maturity=layer.digital.state.maturity,
+        spends_on_esg=layer.esg.state.strategy != esg.NONE)
     active = {"rd": on["innovation"], "digital": on["digital"], "esg": on["esg"],
               "buffer": on["investment"]}
     budget = investment.budget(situation, cfg.investment) * firms.alive
@@ -193,42 +172,46 @@ def _invest(layer: BehaviourLayer, view: LinkView, leader_links: np.ndarray
     # mask (which branches on every firm).
     by_strategy = np.ones(3)
     by_strategy[esg.GREENWASH] = cfg.esg.greenwash_cost_share
-    esg_share = by_strategy.take(layer.esg.strategy)
+    esg_share = by_strategy.take(layer.esg.state.strategy)
     layer.spending.plan({"rd": budget * shares[0], "digital": budget * shares[1],
                          "esg": budget * shares[2] * esg_share}, cfg.period)
     if on["investment"]:
         target = investment.buffer_target(shares, cfg.investment)
-        layer.extra_safety += cfg.investment.buffer_adjustment * (target - layer.extra_safety)
+        buffers = layer.investment.extra_safety
+        buffers += cfg.investment.buffer_adjustment * (target - buffers)
     selling = revenue > EPS
     return {use: divide_where(spent, revenue, selling)
             for use, spent in layer.spending.by_use.items()}
 
 
-def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
-             ) -> tuple[np.ndarray, LinkView]:
+def _upgrade(layer: BehaviourLayer, draft: PlanDraft, tick: int, review: bool,
+             view: LinkView) -> tuple[np.ndarray, LinkView]:
     """Phase in and switch stocked upgrades; at a review also start new ones.
 
     Returns:
         The firms that switched segment, and the link view with any links added.
     """
     model, cfg = layer.world, layer.cfg
-    firms, finance = model.firms, model.config.finance
-    state = layer.upgrade
+    firms, finance = draft.firms, model.config.finance
+    state = layer.upgrading.state
     if not review and not ((state.pending_slot >= 0).any() or (state.ramp_slot >= 0).any()):
         return np.empty(0, dtype=np.int64), view  # nothing in progress, no decisions due
     links = model.links
     n_links = links.n
     weekly_revenue = layer.accounts.revenue / cfg.period
     cost = cfg.upgrading.cost_weeks * weekly_revenue
-    funds = firms.cash + layer.credit.line
+    funds = firms.cash + layer.finance.state.line
     candidates = np.flatnonzero(
         firms.alive & ~firms.technology_intensive & (state.pending_slot < 0)
-        & (layer.tech.log_tech >= np.log(cfg.upgrading.threshold)) & (funds >= cost)
+        & (layer.innovation.state.log_tech >= np.log(cfg.upgrading.threshold)) & (funds >= cost)
         & (weekly_revenue > 0)) if review else np.empty(0, dtype=np.int64)
     at_once: np.ndarray = np.empty(0, dtype=np.int64)
     if len(candidates):
-        at_once, started = upgrading.begin(layer.world, state, candidates, tick, cfg.upgrading,
-                                           layer.rng["upgrading"], view.live)
+        at_once, started, orders = upgrading.begin(
+            model, firms, state, candidates, tick, cfg.upgrading, layer.upgrading.rng,
+            view.live)
+        if orders is not None:
+            draft.stocking.append(orders)
         if model.links.n > n_links:
             layer.grow_links(np.arange(n_links, model.links.n))
             view = view.grown(firms, model.links)
@@ -252,24 +235,24 @@ def _upgrade(layer: BehaviourLayer, tick: int, review: bool, view: LinkView
     done = np.concatenate([at_once, upgrading.ready(
         state, plan, tick, model.config.market.safety_stock_weeks, cfg.upgrading)])
     done = np.unique(done)
-    upgrading.switch(state, plan, done, layer.tech.base_value_added,
+    upgrading.switch(state, plan, done, layer.innovation.state.base_value_added,
                      finance.value_added_share_labour, finance.value_added_share_technology,
                      cfg.upgrading.ramp_periods, tick)
-    layer.tech.log_tech_ref[done] = layer.tech.log_tech[done]
+    layer.innovation.state.log_tech_ref[done] = layer.innovation.state.log_tech[done]
     # Phase-in steps and switches change recipes: refresh the digital layer's link cache.
-    digital.recipes_changed(layer.digital, plan, model.links, np.union1d(ramping, done))
+    digital.recipes_changed(layer.digital.state, plan, model.links, np.union1d(ramping, done))
     if not np.array_equal(firms.input_coef[touched], plan.input_coef[touched]):
-        layer.staged_recipe = plan.input_coef
+        layer.upgrading.stage(plan.input_coef)
     return done, view
 
 
 def _link_coef(layer: BehaviourLayer) -> np.ndarray:
     """The buyer's input coefficient on each link (the digital layer keeps it current)."""
     links = layer.world.links
-    cached = layer.digital.link_coef
+    cached = layer.digital.state.link_coef
     if len(cached) != links.n:
-        layer.digital.link_coef = link_coefficients(layer.world.firms, links)
-    return layer.digital.link_coef
+        layer.digital.state.link_coef = link_coefficients(layer.world.firms, links)
+    return layer.digital.state.link_coef
 
 
 def _preference(layer: BehaviourLayer) -> np.ndarray:
@@ -277,10 +260,10 @@ def _preference(layer: BehaviourLayer) -> np.ndarray:
     cfg, on, links = layer.cfg, layer.on, layer.world.links
     preference = np.zeros(links.n)
     if on["trust"]:
-        preference += cfg.trust.share_weight * np.log(at_least(layer.trust.trust, 0.01))
+        preference += cfg.trust.share_weight * np.log(at_least(layer.trust.state.trust, 0.01))
     if on["esg"]:
-        preference += (cfg.esg.preference_weight * layer.esg.sensitivity[links.buyer]
-                       * (layer.esg.rating[links.supplier] - esg.NEUTRAL_RATING))
+        preference += (cfg.esg.preference_weight * layer.esg.state.sensitivity[links.buyer]
+                       * (layer.esg.state.rating[links.supplier] - esg.NEUTRAL_RATING))
     if on["innovation"]:
-        preference += cfg.trust.quality_weight * layer.tech.log_tech[links.supplier]
+        preference += cfg.trust.quality_weight * layer.innovation.state.log_tech[links.supplier]
     return preference

@@ -155,7 +155,7 @@ def switch_threshold(trust: np.ndarray, base: float | np.ndarray, cfg: TrustConf
     Args:
         trust: per-link trust.
         base: the engine's ``sourcing.switch_threshold``, or per link that level scaled by
-            the buyer's preference for the supplier's ESG rating (see the layer).
+            the buyer's preference for the supplier's ESG rating (set at ESG reviews).
         cfg: trust parameters.
         forgive: per-link forgiveness during a recognised shock (None: no shock); the buyer
             waits for a reputable supplier instead of replacing it.
@@ -169,7 +169,7 @@ def switch_threshold(trust: np.ndarray, base: float | np.ndarray, cfg: TrustConf
 
 def reallocate_shares(firms: FirmState, links: LinkState, state: TrustState,
                       preference: np.ndarray, speed: float, capacity_slack: float,
-                      link_coef: np.ndarray, live: np.ndarray) -> None:
+                      link_coef: np.ndarray, live: np.ndarray) -> np.ndarray:
     """Move order shares toward ``base * exp(u) / sum_slot(base * exp(u))``.
 
     ``u`` is the buyer's preference for the link's supplier (log trust, ESG rating, quality;
@@ -180,14 +180,18 @@ def reallocate_shares(firms: FirmState, links: LinkState, state: TrustState,
     business without creating shortages that capacity could not follow.
 
     Args:
-        firms: firm state (long-run demand and capacity of suppliers updated in place).
-        links: link state (``share`` updated in place).
+        firms: firm state (the period step's draft: long-run demand and capacity of
+            suppliers updated in place).
+        links: link state (read only).
         state: trust state (base shares).
         preference: ``u`` per link.
         speed: share of the gap to the target closed at this review.
         capacity_slack: the engine's capacity margin above long-run demand.
         link_coef: the buyer's input coefficient on each link.
         live: links whose buyer and supplier are in the market.
+
+    Returns:
+        The new order share of each link.
     """
     n_slots = firms.n_slots
     key = links.slot_key(n_slots)
@@ -196,10 +200,11 @@ def reallocate_shares(firms: FirmState, links: LinkState, state: TrustState,
     total = np.bincount(key, weights=weight, minlength=firms.n * n_slots)[key]
     target = divide_where(weight, total, total > EPS, links.share)
     change = speed * (target - links.share)
-    links.share += change
+    share = links.share + change
     volume = change * link_coef * firms.forecast[links.buyer] * live
     moved = np.bincount(links.supplier, weights=volume, minlength=firms.n)
-    plan_volume(firms, links, moved, capacity_slack, link_coef * links.share * live)
+    plan_volume(firms, links, moved, capacity_slack, link_coef * share * live)
+    return share
 
 
 def cut_trust(trust: np.ndarray, links: LinkState, detected: np.ndarray,

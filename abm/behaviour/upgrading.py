@@ -13,7 +13,7 @@ firm
    logistics pipeline together);
 2. places a stocking order on them for the first step of the new recipe (lead time, this
    tick's use and the safety stock), booked in ``on_order`` so the order-up-to bookkeeping
-   stays consistent;
+   stays consistent (a :class:`~abm.core.levers.StockingOrders` lever the engine applies);
 3. switches once that stock is in (or after ``max_wait`` ticks): it joins the technology
    segment, its unit value added becomes the segment's, ``input cost * v_T / (1 - v_T)`` with
    ``v_T = finance.value_added_share_technology`` (input cost at the full new recipe), and the
@@ -36,6 +36,7 @@ import numpy as np
 from abm.behaviour.common import plan_volume
 from abm.behaviour.linkindex import rows_of_buyers
 from abm.config.schema import UpgradingConfig
+from abm.core.levers import StockingOrders
 from abm.core.process import World
 from abm.core.rules import REVIEW_TICKS
 from abm.core.state import FirmState, LinkState
@@ -65,13 +66,16 @@ def markup(share: float) -> float:
     return share / (1.0 - share)
 
 
-def begin(model: World, state: UpgradeState, firms_up: np.ndarray, tick: int,
-          cfg: UpgradingConfig, rng: np.random.Generator, live: np.ndarray | None = None
-          ) -> tuple[np.ndarray, np.ndarray]:
+def begin(model: World, firms: FirmState, state: UpgradeState, firms_up: np.ndarray,
+          tick: int, cfg: UpgradingConfig, rng: np.random.Generator,
+          live: np.ndarray | None = None
+          ) -> tuple[np.ndarray, np.ndarray, StockingOrders | None]:
     """Start upgrades: add an input slot with new suppliers, or switch at once.
 
     Args:
-        model: the world (firms, links, supplier market, a way to add links).
+        model: the world (links, supplier market, a way to add links).
+        firms: the period step's draft of the firms (input prices of the new slots and
+            capacity plans are written to it).
         state: upgrading state.
         firms_up: indices of firms that decided to upgrade.
         tick: current tick.
@@ -81,20 +85,21 @@ def begin(model: World, state: UpgradeState, firms_up: np.ndarray, tick: int,
             links are added; saves a pass over all links).
 
     Returns:
-        (firms that switch at once, firms that started stocking a new input).
+        (firms that switch at once, firms that started stocking a new input, the stocking
+        orders on their new links or None).
     """
-    firms, links = model.firms, model.links
+    links = model.links
     n_products = model.config.network.n_products
     free = firms.input_coef[firms_up, :n_products] == 0
     has_free = free.any(axis=1) & (firms.tier[firms_up] > 0)
     at_once = firms_up[~has_free]
     buyers = firms_up[has_free]
     if not len(buyers):
-        return at_once, buyers
+        return at_once, buyers, None
     slots = np.argmax(free[has_free], axis=1)
-    buyer, slot, supplier, share = _new_suppliers(model, buyers, slots, cfg, rng)
+    buyer, slot, supplier, share = _new_suppliers(model, firms, buyers, slots, cfg, rng)
     if not len(buyer):
-        return at_once, buyer
+        return at_once, buyer, None
     new_rows = model.add_links(buyer, supplier, slot, share, tick)
     lead = links.lead_time[new_rows]
     started = np.unique(buyer)
@@ -105,20 +110,21 @@ def begin(model: World, state: UpgradeState, firms_up: np.ndarray, tick: int,
     mean_price = np.bincount(buyer, weights=share * firms.price[supplier], minlength=firms.n)
     first = firms.forecast / cfg.ramp_periods
     target = first * (mean_lead + REVIEW_TICKS + model.config.market.safety_stock_weeks)
-    links.backlog[new_rows] = target[buyer] * share
+    backlog = target[buyer] * share
     if live is not None:
         live = np.concatenate([live, links.active[new_rows] & firms.alive[supplier]
                                & firms.alive[buyer]])
     _contract(firms, links, supplier, share * firms.forecast[buyer] / cfg.ramp_periods,
               model.config.market.capacity_slack, live)
-    firms.on_order[started, started_slot] += target[started]
     firms.slot_price[started, started_slot] = mean_price[started]
     state.pending_slot[started] = started_slot
     state.pending_since[started] = tick
-    return at_once, started
+    orders = StockingOrders(rows=new_rows, backlog=backlog, buyer=started, slot=started_slot,
+                            amount=target[started])
+    return at_once, started, orders
 
 
-def _new_suppliers(model: World, buyers: np.ndarray, slots: np.ndarray,
+def _new_suppliers(model: World, firms: FirmState, buyers: np.ndarray, slots: np.ndarray,
                    cfg: UpgradingConfig, rng: np.random.Generator
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Suppliers of each buyer's new input until their spare capacity covers its need.
@@ -126,7 +132,6 @@ def _new_suppliers(model: World, buyers: np.ndarray, slots: np.ndarray,
     Returns:
         (buyer, slot, supplier, order share) of every new link.
     """
-    firms = model.firms
     usable = firms.capacity * firms.availability
     spare = np.maximum(usable - firms.long_run_demand, 0.0)
     need = firms.forecast[buyers]
@@ -177,7 +182,7 @@ def switch(state: UpgradeState, firms: FirmState, rows: np.ndarray, base_value_a
 
     Args:
         state: upgrading state.
-        firms: firm state.
+        firms: the period step's plan of the firms (recipes and segment written to it).
         rows: switching firms.
         base_value_added: the innovation module's segment value added, rewritten for them.
         share_labour: value-added share of price in the labour segment.
@@ -224,7 +229,7 @@ def ramp(state: UpgradeState, firms: FirmState, links: LinkState, ramp_periods: 
 
     Args:
         state: upgrading state.
-        firms: firm state.
+        firms: the period step's plan of the firms (recipes written to it).
         links: link state.
         ramp_periods: steps to the full new recipe.
         safety_weeks: the engine's safety stock, in ticks of use.

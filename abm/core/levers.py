@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -121,7 +121,6 @@ class MatchLevers:
     screen: tuple[np.ndarray, np.ndarray] | None = None
 
 
-
 @dataclass(frozen=True)
 class SolvencyLevers:
     """Phase 11, the exit rule.
@@ -132,3 +131,69 @@ class SolvencyLevers:
     """
 
     credit_line: np.ndarray | None = None
+
+
+# --------------------------------------------------------------------------- phase 10: plans
+# Plans a process makes at its periodic decisions (prices, order shares, capacity, segment,
+# stocking orders). The engine applies them right after the ``plan`` hooks of phase 10.
+
+
+@dataclass(frozen=True)
+class StockingOrders:
+    """Orders placed on links a process just added (``World.add_links``), e.g. the stock an
+    upgrading firm builds of its new input before switching.
+
+    Attributes:
+        rows: the link rows ordered on.
+        backlog: per row, the quantity ordered (owed by the supplier from now on).
+        buyer: firms whose ``on_order`` grows (one entry per firm and slot).
+        slot: their input slot.
+        amount: how much each one's ``on_order`` grows (the rows' orders, as the buyer
+            books them).
+    """
+
+    rows: np.ndarray
+    backlog: np.ndarray
+    buyer: np.ndarray
+    slot: np.ndarray
+    amount: np.ndarray
+
+
+@dataclass(frozen=True)
+class PlanLevers:
+    """Phase 10, after capacity adjustment and the ``invest`` hooks: planned changes of
+    engine state. Each field replaces the engine's array of the same name (None: unchanged);
+    a process that changes a field starts from the earlier processes' value when set.
+
+    Attributes:
+        price: per firm, the selling price.
+        slot_price: (N, S) price of each input.
+        unit_value_added: per firm, value added per unit of output.
+        technology_intensive: per firm, True in the technology segment.
+        long_run_demand: per firm, the demand capacity is planned for.
+        capacity: per firm, production capacity.
+        share: per link, the buyer's order share within its input slot.
+        stocking: orders placed on new links (None: none).
+    """
+
+    price: np.ndarray | None = None
+    slot_price: np.ndarray | None = None
+    unit_value_added: np.ndarray | None = None
+    technology_intensive: np.ndarray | None = None
+    long_run_demand: np.ndarray | None = None
+    capacity: np.ndarray | None = None
+    share: np.ndarray | None = None
+    stocking: StockingOrders | None = None
+
+    FIRM_FIELDS: ClassVar[tuple[str, ...]] = (
+        "price", "slot_price", "unit_value_added", "technology_intensive", "long_run_demand",
+        "capacity")
+
+    def with_stocking(self, orders: StockingOrders) -> PlanLevers:
+        """These levers with more stocking orders (after any placed by earlier processes)."""
+        if self.stocking is None:
+            return replace(self, stocking=orders)
+        old = self.stocking
+        return replace(self, stocking=StockingOrders(*(
+            np.concatenate([getattr(old, name), getattr(orders, name)])
+            for name in ("rows", "backlog", "buyer", "slot", "amount"))))

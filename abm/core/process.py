@@ -21,6 +21,8 @@ hook                   phase  what a process may do
 ``match``              9, 11  :class:`MatchLevers`: supplier attraction and screening
 ``after_sourcing``     9      react to rewired links
 ``invest``             10     periodic decisions (investment, learning)
+``plan``               10     :class:`PlanLevers`: prices, order shares, capacity plans,
+                              segment, stocking orders on new links
 ``solvency``           11     :class:`SolvencyLevers`: credit lines of the exit rule
 ``after_entry_exit``   11     reset own state of entrants
 ``tick_metrics``       12     extra per-tick series
@@ -33,7 +35,7 @@ process overrides only the hooks it needs and an empty set of processes is the e
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -44,6 +46,7 @@ from abm.core.levers import (
     ForecastLevers,
     MatchLevers,
     OrderLevers,
+    PlanLevers,
     RationingLevers,
     SolvencyLevers,
     SourcingLevers,
@@ -80,6 +83,8 @@ class World:
         base_credit_line: per firm, the engine's credit line before any process changes it.
         route_lead: nominal lead time per route id.
         overseas: per region id, True if overseas.
+        owner: the process this view belongs to (``engine`` for the engine's own view).
+        declared: the random streams the owner declared; :meth:`stream` refuses others.
     """
 
     firms: FirmState
@@ -98,6 +103,12 @@ class World:
     _ledger: Callable[[], Any]
     _timeseries: Callable[[], Any]
     ticks_per_year: int = TICKS_PER_YEAR
+    owner: str = "engine"
+    declared: frozenset[str] = frozenset()
+
+    def bound_to(self, owner: str, streams: tuple[str, ...]) -> World:
+        """The view a process gets: the same world, drawing only from ``streams``."""
+        return replace(self, owner=owner, declared=frozenset(streams))
 
     @property
     def tick(self) -> int:
@@ -119,7 +130,19 @@ class World:
         return self._timeseries()
 
     def stream(self, name: str) -> np.random.Generator:
-        """The named random stream (derived from the seed and the name only)."""
+        """The named random stream (derived from the seed and the name only).
+
+        Raises:
+            KeyError: ``name`` is not among the streams the owner declared (a process lists
+                them in its ``streams``; an undeclared draw would silently share or shift
+                another mechanism's numbers).
+        """
+        if name not in self.declared:
+            declared = ", ".join(sorted(self.declared)) or "none"
+            raise KeyError(
+                f"process `{self.owner}` draws from random stream `{name}`, which it did not "
+                f"declare (declared: {declared}); add `{name}` to its `streams` class "
+                "attribute so that the stream is derived from (seed, name) for it alone")
         return self._streams(name)
 
     def add_links(self, buyer: np.ndarray, supplier: np.ndarray, slot: np.ndarray,
@@ -189,6 +212,11 @@ class Process:
 
     def invest(self, world: World, tick: int) -> None:
         """Phase 10: periodic decisions."""
+
+    def plan(self, world: World, levers: PlanLevers) -> PlanLevers:
+        """Phase 10, after ``invest``: planned prices, order shares, capacity, segment and
+        stocking orders (applied by the engine right after)."""
+        return levers
 
     def solvency(self, world: World, levers: SolvencyLevers) -> SolvencyLevers:
         """Phase 11: exit-rule levers."""

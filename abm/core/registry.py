@@ -66,9 +66,10 @@ def load_plugins() -> None:
         importlib.import_module(package)
 
 
-# The project's registries. Entries: a process factory ``(world, **context) -> Process | None``,
-# a shock-kind object (see ``abm.shocks.kinds``), a policy-instrument class (see
-# ``abm.policies``).
+# The project's registries. Entries: a process class or factory (the engine builds
+# ``behaviour`` as ``(world, **context)``; ``behaviour.<mechanism>`` are the mechanism
+# processes it composes), a shock-kind object (see ``abm.shocks.kinds``), a
+# policy-instrument class (see ``abm.policies``).
 PROCESSES: Registry = Registry("process")
 SHOCK_KINDS: Registry = Registry("shock kind")
 INSTRUMENTS: Registry = Registry("policy instrument")

@@ -21,7 +21,7 @@ class Attribute:
 
     Attributes:
         label: the name shown on the page.
-        path: where the model keeps it, e.g. ``behaviour.esg.rating``.
+        path: where the model keeps it, e.g. ``behaviour.esg.state.rating``.
         per_link: True for one value per link (shown per firm as the share-weighted mean over
             its suppliers), False for one value per firm.
         categories: names of the integer codes of a categorical attribute.
@@ -36,16 +36,16 @@ class Attribute:
 
 
 CANDIDATES: tuple[Attribute, ...] = (
-    Attribute("ESG score (true)", "behaviour.esg.composite"),
-    Attribute("ESG rating (seen by buyers)", "behaviour.esg.rating"),
-    Attribute("greenwashing gap", "behaviour.esg.gap"),
-    Attribute("ESG strategy", "behaviour.esg.strategy",
+    Attribute("ESG score (true)", "behaviour.esg.state.composite"),
+    Attribute("ESG rating (seen by buyers)", "behaviour.esg.state.rating"),
+    Attribute("greenwashing gap", "behaviour.esg.state.gap"),
+    Attribute("ESG strategy", "behaviour.esg.state.strategy",
               categories=("neither", "improve", "greenwash")),
-    Attribute("trust in suppliers", "behaviour.trust.trust", per_link=True,
+    Attribute("trust in suppliers", "behaviour.trust.state.trust", per_link=True,
               column="buyer's trust"),
-    Attribute("digital maturity", "behaviour.digital.maturity"),
-    Attribute("digital adopter", "behaviour.digital.adopted", categories=("no", "yes")),
-    Attribute("technology (log level)", "behaviour.tech.log_tech"),
+    Attribute("digital maturity", "behaviour.digital.state.maturity"),
+    Attribute("digital adopter", "behaviour.digital.state.adopted", categories=("no", "yes")),
+    Attribute("technology (log level)", "behaviour.innovation.state.log_tech"),
 )
 
 
