@@ -128,7 +128,7 @@ def test_entry_goes_where_demand_is_unserved() -> None:
     assert rate[busy] > cfg.entry_rate > rate[slack]
 
 
-@pytest.mark.slow
+@pytest.mark.campaign
 @pytest.mark.parametrize("scenario", DEFAULT_SCENARIOS)
 def test_pattern_targets_default_size(scenario: str) -> None:
     """Pattern targets over 20 seeds at the default size: >= 80% of runs recover to >= 95% of
