@@ -58,10 +58,16 @@ def remove_firms(firms: FirmState, links: LinkState, leaving: np.ndarray) -> tup
 
 def admit_entrants(firms: FirmState, links: LinkState, market: SupplierMarket,
                    cfg_market: MarketConfig, cfg_finance: FinanceConfig, n_regions: int,
-                   tick: int, rng: np.random.Generator) -> np.ndarray:
-    """Fill vacant firm rows with entrants; returns their indices."""
+                   tick: int, rng: np.random.Generator, rate: np.ndarray | None = None
+                   ) -> np.ndarray:
+    """Fill vacant firm rows with entrants; returns their indices.
+
+    ``rate`` is a per-row entry probability (policy: targeted entry); None means
+    ``finance.entry_rate`` everywhere.
+    """
     vacant = np.flatnonzero(~firms.alive)
-    entering = vacant[rng.random(len(vacant)) < cfg_finance.entry_rate]
+    chance = cfg_finance.entry_rate if rate is None else rate[vacant]
+    entering = vacant[rng.random(len(vacant)) < chance]
     if not len(entering):
         return entering
     firms.alive[entering] = True
