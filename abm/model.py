@@ -204,7 +204,10 @@ class EcosystemModel(mesa.Model):
         levers = MatchLevers()
         for process, world in self.process_worlds:
             levers = process.match(world, levers)
-        self.supplier_market.attraction = levers.attraction
+        attraction = levers.attraction
+        if levers.boost is not None:  # a policy multiplier on top of what firms decided
+            attraction = levers.boost if attraction is None else attraction * levers.boost
+        self.supplier_market.attraction = attraction
         self.supplier_market.screen = levers.screen
         return levers
 
@@ -278,8 +281,12 @@ class EcosystemModel(mesa.Model):
         order = OrderLevers()
         for process, world in processes:
             order = process.order(world, order)
+        safety = order.safety_weeks
+        if order.min_safety_weeks is not None:  # a policy floor holds whatever firms decided
+            safety = np.maximum(cfg.market.safety_stock_weeks if safety is None else safety,
+                                order.min_safety_weeks)
         place_orders(firms, links, cfg.market, self.streams["forecast"],
-                     forecast=order.forecast, safety_weeks=order.safety_weeks,
+                     forecast=order.forecast, safety_weeks=safety,
                      link_weight=order.link_weight)
         rationing = RationingLevers(  # 5 production
             firms.chain_leader[links.buyer] if cfg.market.rationing == "priority" else None)
@@ -329,8 +336,14 @@ class EcosystemModel(mesa.Model):
             sourcing = process.source(world, sourcing)
         search_ticks = (self.base_search_ticks if sourcing.search_ticks is None
                         else sourcing.search_ticks)
+        threshold = sourcing.threshold
+        if sourcing.min_threshold is not None:  # policy floor and cap (after every process)
+            threshold = np.maximum(cfg.sourcing.switch_threshold if threshold is None
+                                   else threshold, sourcing.min_threshold)
+        if sourcing.max_search_ticks is not None:
+            search_ticks = np.minimum(search_ticks, sourcing.max_search_ticks)
         started = start_searches(firms, links, cfg.sourcing, tick, search_ticks,
-                                 threshold=sourcing.threshold)
+                                 threshold=threshold)
         self._match_levers()
         rewired, waited = finish_searches(firms, links, self.supplier_market, cfg.sourcing,
                                           tick, self.streams["sourcing"])
@@ -359,7 +372,8 @@ class EcosystemModel(mesa.Model):
             self._firm_agents[i].remove()
         self._match_levers()
         entering = admit_entrants(firms, links, self.supplier_market, cfg.market, cfg.finance,
-                                  cfg.network.n_regions, tick, self.streams["entry"])
+                                  cfg.network.n_regions, tick, self.streams["entry"],
+                                  rate=solvency.entry_rate)
         for i in entering:
             self._firm_agents[i] = SME(self, int(i), f"{self.spec.names[i]}-e{tick}")
         for process, world in processes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from abm.core.registry import INSTRUMENTS, load_plugins
 from experiments.experiment import (
     ExperimentError,
     build_runs,
@@ -25,17 +26,18 @@ def test_every_named_experiment_composes_in_both_sizes() -> None:
 
 
 def test_policy_comparison_expands_the_registry_and_crosses_seeds() -> None:
+    load_plugins()
     cfg = load_experiment("policy_comparison", ["size.seeds=3"])
     check_instruments(cfg)
     runs = build_runs(cfg)
     scenarios = cfg["design"]["parameters"]["scenario"]
-    assert len(runs) == len(scenarios) * 3  # today only baseline is in the registry
-    assert {r.params["policy"] for r in runs} == {"baseline"}
+    policies = {"baseline", *INSTRUMENTS, *("[" + ",".join(m) + "]" for m in cfg["mixes"])}
+    assert {r.params["policy"] for r in runs} == policies
+    assert len(runs) == len(scenarios) * len(policies) * 3
     assert all("network.n_firms=300" in r.overrides for r in runs)
 
 
 @pytest.mark.parametrize("name,missing", [("green_transition", "carbon_price"),
-                                          ("early_warning", "resource_dispatch"),
                                           ("chain_leader_system", "chain_leader_system")])
 def test_missing_instruments_stop_with_their_names(name: str, missing: str) -> None:
     with pytest.raises(ExperimentError, match=missing):

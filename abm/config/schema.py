@@ -235,6 +235,9 @@ class MetricsConfig:
         meaning="recovered share", source="spec §6")
     late_window: int = param(26, low=1, unit="ticks", meaning="final ticks for late comparisons",
         source="spec §6")
+    policy_baseline: bool = param(True, unit="switch",
+        meaning="with policy instruments, also run the shocked baseline (no instruments, same "
+                "seed and network) for cost_effectiveness", source="spec §6 (issue 10)")
 
 
 @dataclass

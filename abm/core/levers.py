@@ -43,11 +43,14 @@ class OrderLevers:
         forecast: per firm, the demand orders are planned on (None: the forecast).
         safety_weeks: (N, 1) safety stock in ticks of use (None: ``market.safety_stock_weeks``).
         link_weight: per link, a multiplier on the buyer's order split (None: 1).
+        min_safety_weeks: (N, 1) floor on the safety stock, applied by the engine after every
+            process (policy: stock building on an alert; None: no floor).
     """
 
     forecast: np.ndarray | None = None
     safety_weeks: np.ndarray | None = None
     link_weight: np.ndarray | None = None
+    min_safety_weeks: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -100,10 +103,16 @@ class SourcingLevers:
         threshold: per link, fill-rate level below which the buyer searches (None:
             ``sourcing.switch_threshold``).
         search_ticks: per firm, ticks a search takes (None: ``sourcing.search_ticks``).
+        min_threshold: per link, floor on the switch threshold, applied by the engine after
+            every process (policy: early re-sourcing; None: no floor).
+        max_search_ticks: per firm, cap on the search time, applied by the engine after every
+            process (policy: re-dispatch; None: no cap).
     """
 
     threshold: np.ndarray | None = None
     search_ticks: np.ndarray | None = None
+    min_threshold: np.ndarray | None = None
+    max_search_ticks: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -115,22 +124,28 @@ class MatchLevers:
         attraction: per firm, weight of being drawn as a new supplier (None: 1).
         screen: (buyer requirement, supplier score) per firm; candidates below a buyer's
             requirement are screened out (None: no screening).
+        boost: per firm, a further multiplier on ``attraction``, applied by the engine after
+            every process (policy: matching toward spare capacity; None: 1).
     """
 
     attraction: np.ndarray | None = None
     screen: tuple[np.ndarray, np.ndarray] | None = None
+    boost: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
 class SolvencyLevers:
-    """Phase 11, the exit rule.
+    """Phase 11, the exit rule and entry.
 
     Attributes:
         credit_line: per firm, overdraft allowed before a firm is insolvent (None:
             ``finance.credit_line_weeks`` of normal revenue).
+        entry_rate: per firm row, probability that a vacant row is taken by an entrant this
+            tick at least (policy: targeted entry; None: the demand-led entry rule alone).
     """
 
     credit_line: np.ndarray | None = None
+    entry_rate: np.ndarray | None = None
 
 
 # --------------------------------------------------------------------------- phase 10: plans

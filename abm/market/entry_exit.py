@@ -102,13 +102,20 @@ def entry_probability(firms: FirmState, market: SupplierMarket, cfg: FinanceConf
 
 def admit_entrants(firms: FirmState, links: LinkState, market: SupplierMarket,
                    cfg_market: MarketConfig, cfg_finance: FinanceConfig, n_regions: int,
-                   tick: int, rng: np.random.Generator) -> np.ndarray:
-    """Fill vacant firm rows with entrants; returns their indices."""
+                   tick: int, rng: np.random.Generator, rate: np.ndarray | None = None
+                   ) -> np.ndarray:
+    """Fill vacant firm rows with entrants; returns their indices.
+
+    Each vacant row is taken with :func:`entry_probability`; ``rate`` (policy: targeted entry)
+    is a per-row probability that raises it where it is higher (None: no policy).
+    """
     vacant = np.flatnonzero(~firms.alive)
     if not len(vacant):
         return vacant
-    entering = vacant[rng.random(len(vacant)) < entry_probability(firms, market, cfg_finance,
-                                                                  vacant)]
+    chance = entry_probability(firms, market, cfg_finance, vacant)
+    if rate is not None:  # a policy raises entry where it targets it, never lowers it
+        chance = np.maximum(chance, rate[vacant])
+    entering = vacant[rng.random(len(vacant)) < chance]
     if not len(entering):
         return entering
     firms.alive[entering] = True

@@ -225,8 +225,30 @@ _BEHAVIOUR_RESULTS = [
       for g in ("high", "low")),
 ]
 
+_NO_BASELINE = "metrics.policy_baseline=false with instruments on"
+_POLICY_RESULTS = [
+    _summary("resilience_loss_avoided", "ticks", "resilience_loss of the shocked baseline (no "
+             "instruments, same seed and network) - the policy's (0 for the baseline itself)",
+             -INF, nan=_NO_BASELINE),
+    _summary("upgrading_gained", "share", "structural_upgrading of the policy - the baseline's "
+             "(0 for the baseline itself)", -2, 2, _NO_BASELINE),
+    _summary("cost_effectiveness", "ticks per million", "resilience_loss_avoided / "
+             "(subsidy_spent / 1e6): loss avoided per million spent", -INF,
+             nan="nothing was spent (the baseline, a free or unfunded policy), or "
+                 + _NO_BASELINE),
+    _summary("early_warning_alerts", "buyers", "buyers alerted by early warning (a buyer "
+             "counts once per alert episode)"),
+    _summary("resource_dispatch_served", "link-ticks", "links to down suppliers the "
+             "re-dispatch platform served, summed over ticks"),
+    _summary("resource_dispatch_rematches", "links", "served links re-matched to a new "
+             "supplier"),
+    _summary("chain_building_entries", "firms", "entrants into vacant rows of thin niches "
+             "promoted by chain building"),
+]
+
 CATALOGUE: dict[tuple[str, str], Metric] = {
-    (m.kind, m.name): m for m in (*_ENGINE, *_BEHAVIOUR, *_RESULTS, *_BEHAVIOUR_RESULTS)}
+    (m.kind, m.name): m for m in (*_ENGINE, *_BEHAVIOUR, *_RESULTS, *_BEHAVIOUR_RESULTS,
+                                  *_POLICY_RESULTS)}
 
 
 def series(name: str) -> Metric:

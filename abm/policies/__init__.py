@@ -90,3 +90,7 @@ def build_instruments(world: World, instruments: dict[str, Any], budget: Budget
         budget: the regulator's budget.
     """
     return [INSTRUMENTS[name](world, instruments[name], budget) for name in sorted(instruments)]
+
+
+# The project's instruments register themselves on import (after Budget and Instrument exist).
+from abm.policies import chain_building, early_warning, resource_dispatch  # noqa: E402, F401
