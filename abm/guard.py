@@ -26,6 +26,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from abm.config.compose import CONFIG_GROUPS, check_cli_overrides, compose_raw, group_options
 from abm.config.validate import SHOCK_KINDS, ConfigError
+from abm.core.registry import load_plugins
 
 #: Environment variable naming a second allowed output root (the documented way out of ./outputs).
 OUTPUT_ROOT_ENV = "ECOSIM_OUTPUT_ROOT"
@@ -252,6 +253,7 @@ def _check_shock_names(parsed: list[Override]) -> None:
             raise ConfigError(f"Invalid override: `~{SHOCKS}.{name}` removes a shock that the "
                               f"selected scenario does not have; its shocks are: "
                               f"{', '.join(names) or 'none'}.")
+        load_plugins()  # the shock kinds register themselves when their package is imported
         raise ConfigError(
             f"Invalid override: `{override.key_or_group}`: the selected scenario has no shock "
             f"named `{name}` (its shocks: {', '.join(names) or 'none'}). To change one, use its "

@@ -22,7 +22,8 @@ from abm.network import load_network
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["network.n_firms=40", "network.chain_leaders_per_chain=1", "ticks=12",
         "output.plot=false", "metrics.warmup=2",
-        "metrics.baseline_window=4", "metrics.late_window=4"]
+        "metrics.baseline_window=4", "metrics.late_window=4",
+        "scenario.shocks.regional_disaster.onset=4"]  # a shock inside the short run
 Tables = tuple[pd.DataFrame, pd.DataFrame]
 
 
@@ -106,7 +107,7 @@ def test_huge_region_id_fails_before_any_directory(tmp_path: Path) -> None:
     firms_path, links_path = _write(tmp_path, firms.assign(region=10**12), links)
     run_dir = tmp_path / "run"
     done = _cli(tmp_path, *FAST, "network=file", f"network.firms_path={firms_path}",
-                f"network.links_path={links_path}", "scenario=none", f"hydra.run.dir={run_dir}")
+                f"network.links_path={links_path}", f"hydra.run.dir={run_dir}")
     _assert_clear(done, "firms.csv", "'region'", "0 to 9999")
     assert not run_dir.exists()
 

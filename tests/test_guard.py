@@ -21,7 +21,10 @@ from abm.guard import OUTPUT_ROOT_ENV, prepare
 from abm.run import _split_arguments
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = ["network.n_firms=40", "ticks=12", "output.plot=false"]
+FAST = ["network.n_firms=40", "network.chain_leaders_per_chain=1", "ticks=12",
+        "output.plot=false", "metrics.warmup=2", "metrics.baseline_window=4",
+        "metrics.late_window=4",
+        "scenario.shocks.regional_disaster.onset=4"]  # a shock inside the short run
 
 
 def _cli(cwd: Path, *args: str, env: dict[str, str] | None = None
