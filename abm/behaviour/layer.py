@@ -345,3 +345,24 @@ class BehaviourLayer(Process):
     def outcomes(self) -> dict[str, float]:
         """Summary scalars of the behaviour layer (merged into the run's summary)."""
         return summary_scalars(self)
+
+    # ------------------------------------------------------- published state (policy)
+    def publish(self, name: str) -> np.ndarray | None:
+        """Per-firm state policy instruments may read (``World.observe``).
+
+        ``esg_rating`` (what buyers and banks see), ``esg_verified`` (the rating rests on a
+        valid audit), ``emission_rate`` (emissions per unit of output), ``log_technology``,
+        ``interest_rate`` (per tick, on drawn credit) and ``spending_<use>`` (this tick's spending on ``rd``, ``digital`` or ``esg``, gross
+        of any state share).
+        """
+        if name.startswith("spending_"):
+            spent = self.spending.by_use.get(name.removeprefix("spending_"))
+            # per_tick is zeroed for leavers and entrants; their planned uses are void too.
+            return None if spent is None else spent / self.cfg.period * (
+                self.spending.per_tick > 0)
+        published = {"esg_rating": lambda: self.esg.rating,
+                     "esg_verified": lambda: self.esg.verified_until >= self.world.tick,
+                     "emission_rate": lambda: self.emission_rate,
+                     "log_technology": lambda: self.tech.log_tech,
+                     "interest_rate": lambda: self.credit.rate}
+        return published[name]() if name in published else None

@@ -105,19 +105,25 @@ def _review_signals(layer: BehaviourLayer, tick: int, view: LinkView,
     revenue = layer.accounts.revenue
     if on["esg"]:
         periods = cfg.review_periods
+        policy = model.investment_levers  # audits and fines a disclosure mandate sets
+        audit_rate = cfg.esg.audit_rate if policy.audit_rate is None else policy.audit_rate
+        fine_weeks = cfg.esg.fine_weeks if policy.fine_weeks is None else policy.fine_weeks
         review_cfg = replace(
-            cfg.esg, audit_rate=per_review(cfg.esg.audit_rate, periods),
+            cfg.esg, audit_rate=per_review(audit_rate, periods),
             platform_audit_rate=per_review(cfg.esg.platform_audit_rate, periods),
             revision_rate=per_review(cfg.esg.revision_rate, periods),
             reputation_learning=per_review(cfg.esg.reputation_learning, periods))
         esg.update_ratings(layer.esg, firms.alive, tick, review_cfg, layer.rng["esg"])
         detected = esg.audit(layer.esg, firms, tick, review_cfg, layer.rng["esg"])
         stats["esg_detections"] = float(len(detected))
-        layer.spending.fine(detected, cfg.esg.fine_weeks * revenue[detected] / cfg.period)
+        weeks = np.broadcast_to(fine_weeks, revenue.shape)[detected]
+        layer.spending.fine(detected, weeks * revenue[detected] / cfg.period)
         if on["trust"]:
             trust.cut_trust(layer.trust.trust, links, detected, layer.esg.sensitivity,
                             cfg.esg.trust_penalty)
         fines = divide_where(layer.spending.fines_due, revenue, revenue > 0)
+        if policy.esg_cost is not None:  # carbon cost, green-credit discount (per revenue)
+            fines = fines + policy.esg_cost
         layer.esg.payoff = esg.payoffs(layer.esg, firms.tier, firms.alive, layer.margin,
                                        layer.spending.last_esg, fines, cfg.esg, layer.tier_order)
         esg.imitate(layer.esg, firms.tier, layer.tier_order, firms.alive, review_cfg,
@@ -194,8 +200,14 @@ def _invest(layer: BehaviourLayer, view: LinkView, leader_links: np.ndarray
     by_strategy = np.ones(3)
     by_strategy[esg.GREENWASH] = cfg.esg.greenwash_cost_share
     esg_share = by_strategy.take(layer.esg.strategy)
-    layer.spending.plan({"rd": budget * shares[0], "digital": budget * shares[1],
-                         "esg": budget * shares[2] * esg_share}, cfg.period)
+    planned = {"rd": budget * shares[0], "digital": budget * shares[1],
+               "esg": budget * shares[2] * esg_share}
+    # Policy: where the state pays a share s of a use, the firm's own money buys 1 / (1 - s)
+    # as much of it (the instrument refunds s of the gross spending booked below).
+    for use, paid in model.investment_levers.cost_share.items():
+        if use in planned:
+            planned[use] = planned[use] / (1.0 - paid)
+    layer.spending.plan(planned, cfg.period)
     if on["investment"]:
         target = investment.buffer_target(shares, cfg.investment)
         layer.extra_safety += cfg.investment.buffer_adjustment * (target - layer.extra_safety)

@@ -90,3 +90,13 @@ def build_instruments(world: World, instruments: dict[str, Any], budget: Budget
         budget: the regulator's budget.
     """
     return [INSTRUMENTS[name](world, instruments[name], budget) for name in sorted(instruments)]
+
+
+# The shipped instruments register themselves on import (after Budget and Instrument exist).
+from abm.policies import (  # noqa: E402, F401
+    carbon_price,
+    digital_subsidy,
+    esg_disclosure_mandate,
+    green_credit,
+    rd_subsidy,
+)
