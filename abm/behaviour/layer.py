@@ -352,8 +352,8 @@ class BehaviourLayer(Process):
 
         ``esg_rating`` (what buyers and banks see), ``esg_verified`` (the rating rests on a
         valid audit), ``emission_rate`` (emissions per unit of output), ``log_technology``,
-        ``interest_rate`` (per tick, on drawn credit) and ``spending_<use>`` (this tick's spending on ``rd``, ``digital`` or ``esg``, gross
-        of any state share).
+        ``interest_rate`` (per tick, on drawn credit) and ``spending_<use>`` (this tick's
+        spending on ``rd``, ``digital`` or ``esg``, gross of any state share).
         """
         if name.startswith("spending_"):
             spent = self.spending.by_use.get(name.removeprefix("spending_"))

@@ -131,9 +131,10 @@ class InvestmentLevers:
     """Phase 10, before the firms' periodic investment decisions (policy instruments).
 
     Attributes:
-        cost_share: per use (``rd``, ``digital``, ``esg``; buffers are no expense), per firm, the share of
-            the firm's spending on that use that the state pays (together at most
-            :data:`MAX_COST_SHARE`). A firm's own money goes ``1 / (1 - share)`` times as far.
+        cost_share: per use (``rd``, ``digital``, ``esg``; buffers are no expense), per
+            firm, the share of the firm's spending on that use that the state pays (together
+            at most :data:`MAX_COST_SHARE`). A firm's own money goes ``1 / (1 - share)`` times
+            as far.
         audit_rate: per firm, the per-period probability of an ESG audit (None: the
             behaviour's ``esg.audit_rate``).
         fine_weeks: per firm, the fine for detected greenwashing in weeks of revenue (None:
