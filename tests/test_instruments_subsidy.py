@@ -55,18 +55,29 @@ def test_disclosure_mandate_lowers_greenwashing() -> None:
     assert diff.mean() < 0, diff
 
 
-@pytest.mark.xfail(reason="finding: firms in this calibration finance from retained cash and "
-                   "rarely draw credit (about 0.2% of firm-ticks, seldom the eligible firms), so "
-                   "an interest discount is worth almost nothing and moves no ESG strategy",
-                   strict=False)
-def test_green_credit_raises_true_esg() -> None:
-    diff = paired(["policy=green_credit", FUNDED], "mean_esg_true")
-    assert diff.mean() > 0, diff
+def test_green_credit_barely_moves_true_esg_because_firms_rarely_borrow() -> None:
+    """Finding, not the intended direction: firms in this calibration finance from retained
+    cash and draw credit in about 0.2% of firm-ticks (seldom the eligible firms), so an
+    interest discount is worth almost nothing and moves no ESG strategy. Should firms come to
+    borrow (a finance change), this test fails and the direction must be re-examined."""
+    runs = {s: simulate([*BASE, "policy=green_credit", FUNDED, f"seed={s}"]).summary
+            for s in SEEDS}
+    diff = np.array([runs[s]["mean_esg_true"] - baseline(s)["mean_esg_true"] for s in SEEDS])
+    spent = np.array([runs[s]["subsidy_spent_green_credit"] for s in SEEDS])
+    steady = baseline(0)["steady_value_added"]
+    assert (spent < 1e-4 * steady).all(), spent  # the discount is paid, but on almost nothing
+    assert (np.abs(diff) < 1e-3).all(), diff
 
 
 def test_carbon_price_lowers_emission_intensity() -> None:
-    diff = paired(["policy=carbon_price"], "emission_intensity")
-    assert diff.mean() < 0, diff
+    runs = {s: simulate([*BASE, "policy=carbon_price", f"seed={s}"]).summary for s in SEEDS}
+    diff = {key: np.array([runs[s][key] - baseline(s)[key] for s in SEEDS])
+            for key in ("emission_intensity", "mean_esg_true")}
+    # The ESG channel: the carbon bill in the strategy payoff makes improving true ESG pay.
+    assert (diff["mean_esg_true"] > 0).all(), diff
+    # A small net effect: lower margins also cut R&D (the R&D motive follows margins), and
+    # lower technology raises emissions per unit, offsetting much of the cleaner E pillar.
+    assert diff["emission_intensity"].mean() < 0, diff
 
 
 def _exporter_margin(overrides: Sequence[str]) -> float:
