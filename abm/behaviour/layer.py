@@ -26,6 +26,8 @@ hook                      phase  answered by
 ``solvency``              11     finance (credit lines for the exit rule)
 ``after_entry_exit``      11     upgrading, and fresh state for entrants in every mechanism
 ``tick_metrics``          12     per-tick series
+``publish``               --     spending by use (shared), ESG (rating, verification,
+                                 emission rate), innovation (technology), finance (rates)
 ========================  =====  ==========================================================
 
 A mechanism that is switched off leaves its levers as the engine would have them, so with
