@@ -29,6 +29,7 @@ from abm.config.schema import ShockConfig, SimulationConfig
 from abm.core.levers import (
     AccountLevers,
     ForecastLevers,
+    InvestmentLevers,
     MatchLevers,
     OrderLevers,
     PlanLevers,
@@ -148,7 +149,9 @@ class EcosystemModel(mesa.Model):
             overseas=overseas, _streams=self.streams.__getitem__, _add_links=self.add_links,
             _draw_suppliers=self._draw_suppliers, _tick=lambda: self.steps,
             _extra_sea_lead=lambda: self.effects.extra_sea_lead,
-            _ledger=lambda: self.last_ledger, _timeseries=self.timeseries)
+            _ledger=lambda: self.last_ledger, _timeseries=self.timeseries,
+            _observe=self._observe, _investment_levers=lambda: self.investment_levers)
+        self.investment_levers = InvestmentLevers()
         # Processes in their fixed order: policy instruments, then firm behaviour.
         budget = Budget(config.policy.budget_per_year)
         instruments = build_instruments(self.world, config.policy.instruments, budget)
@@ -210,6 +213,14 @@ class EcosystemModel(mesa.Model):
         self.supplier_market.attraction = attraction
         self.supplier_market.screen = levers.screen
         return levers
+
+    def _observe(self, name: str) -> np.ndarray | None:
+        """Per-firm state published under ``name`` by the first process that has it."""
+        for process in self.processes:
+            value = process.publish(name)
+            if value is not None:
+                return value
+        return None
 
     def _draw_suppliers(self, buyer: np.ndarray, slot: np.ndarray, rng: np.random.Generator
                         ) -> np.ndarray:
@@ -353,7 +364,11 @@ class EcosystemModel(mesa.Model):
             process.after_sourcing(world, tick, rewired)
 
         adjust_capacity(firms, cfg.market, links)  # 10 capacity
-        for process, world in processes:  # 10 investment and learning
+        investing = InvestmentLevers()  # 10 investment and learning
+        for process, world in processes:
+            investing = process.investment(world, investing)
+        self.investment_levers = investing
+        for process, world in processes:
             process.invest(world, tick)
         plan = PlanLevers()
         for process, world in processes:

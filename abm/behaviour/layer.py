@@ -26,6 +26,8 @@ hook                      phase  answered by
 ``solvency``              11     finance (credit lines for the exit rule)
 ``after_entry_exit``      11     upgrading, and fresh state for entrants in every mechanism
 ``tick_metrics``          12     per-tick series
+``publish``               --     spending by use (shared), ESG (rating, verification,
+                                 emission rate), innovation (technology), finance (rates)
 ========================  =====  ==========================================================
 
 A mechanism that is switched off leaves its levers as the engine would have them, so with
@@ -100,10 +102,11 @@ class BehaviourLayer(Process):
         self.innovation = InnovationProcess(bound(InnovationProcess), self.on["innovation"])
         self.digital = DigitalProcess(bound(DigitalProcess), self.on["digital"])
         self.upgrading = UpgradingProcess(bound(UpgradingProcess), self.on["upgrading"])
-        self.investment = InvestmentProcess(bound(InvestmentProcess), self.on["investment"])
+        # Not ``self.investment``: that name is the phase-10 hook of every process.
+        self.investing = InvestmentProcess(bound(InvestmentProcess), self.on["investment"])
         self.mechanisms: tuple[Mechanism, ...] = (
             self.esg, self.trust, self.finance, self.innovation, self.digital, self.upgrading,
-            self.investment)
+            self.investing)
         firms = world.firms
         self.spending = Spending.start(firms.n)
         self.accounts = PeriodAccounts.start(firms)
@@ -241,7 +244,7 @@ class BehaviourLayer(Process):
         entrants = entrants[firms.alive[entrants]]
         if not len(entrants):
             return
-        for mechanism in (self.esg, self.innovation, self.digital, self.investment):
+        for mechanism in (self.esg, self.innovation, self.digital, self.investing):
             mechanism.reset_entrants(entrants)
         # The engine restarts an entrant's running totals: so do the period marks.
         self.spending.per_tick[entrants] = 0.0
@@ -259,3 +262,23 @@ class BehaviourLayer(Process):
     def outcomes(self) -> dict[str, float]:
         """Summary scalars of the behaviour layer (merged into the run's summary)."""
         return summary_scalars(self)
+
+    # ------------------------------------------------------- published state (policy)
+    def publish(self, name: str) -> np.ndarray | None:
+        """Per-firm state policy instruments may read (``World.observe``).
+
+        ``spending_<use>`` (this tick's spending on ``rd``, ``digital`` or ``esg``, gross of
+        any state share) is the layer's own; everything else is what a mechanism publishes
+        (ESG: ``esg_rating``, ``esg_verified``, ``emission_rate``; innovation:
+        ``log_technology``; finance: ``interest_rate``).
+        """
+        if name.startswith("spending_"):
+            spent = self.spending.by_use.get(name.removeprefix("spending_"))
+            # per_tick is zeroed for leavers and entrants; their planned uses are void too.
+            return None if spent is None else spent / self.cfg.period * (
+                self.spending.per_tick > 0)
+        for mechanism in self.mechanisms:
+            value = mechanism.publish(name)
+            if value is not None:
+                return value
+        return None

@@ -94,11 +94,16 @@ class EsgProcess(Mechanism):
     def review(self, firms: FirmState, tick: int, view: LinkView, review_cfg: EsgConfig,
                spending: Spending, revenue: np.ndarray, period: int, margin: np.ndarray,
                tier_order: tuple[np.ndarray, np.ndarray, np.ndarray],
-               trust_process: TrustProcess | None) -> int:
+               trust_process: TrustProcess | None, *,
+               fine_weeks: np.ndarray | None = None, esg_cost: np.ndarray | None = None
+               ) -> int:
         """Quarterly: ratings, audits and fines (booked on the shared ``spending``; trust cut
         where ``trust_process`` is given), payoffs and imitation of strategies, and the
         buyers' ESG preference on the market. ``review_cfg`` has the per-period rates
         compounded over the review; ``margin`` is the investment mechanism's smoothed margin.
+        Policy (:class:`~abm.core.levers.InvestmentLevers`): ``fine_weeks`` per firm replaces
+        ``esg.fine_weeks``; ``esg_cost`` (per unit of revenue: carbon cost, green-credit
+        discount) counts in the strategy payoff like fines.
 
         Returns:
             The number of greenwashers detected.
@@ -106,11 +111,14 @@ class EsgProcess(Mechanism):
         state, cfg, links = self.state, self.cfg, self.world.links
         esg.update_ratings(state, firms.alive, tick, review_cfg, self.rng)
         detected = esg.audit(state, firms, tick, review_cfg, self.rng)
-        spending.fine(detected, cfg.fine_weeks * revenue[detected] / period)
+        weeks = cfg.fine_weeks if fine_weeks is None else fine_weeks[detected]
+        spending.fine(detected, weeks * revenue[detected] / period)
         if trust_process is not None:
             trust.cut_trust(trust_process.state.trust, links, detected, state.sensitivity,
                             cfg.trust_penalty)
         fines = divide_where(spending.fines_due, revenue, revenue > 0)
+        if esg_cost is not None:
+            fines = fines + esg_cost
         state.payoff = esg.payoffs(state, firms.tier, firms.alive, margin, spending.last_esg,
                                    fines, cfg, tier_order)
         esg.imitate(state, firms.tier, tier_order, firms.alive, review_cfg, self.rng)
@@ -128,6 +136,17 @@ class EsgProcess(Mechanism):
         shortfall = at_least(state.requirement[links.buyer] - supplier_rating, 0.0)
         self.requirement_gap = view.mean_over_customers(links, shortfall)
         return len(detected)
+
+    def publish(self, name: str) -> np.ndarray | None:
+        """``esg_rating`` (what buyers and banks see), ``esg_verified`` (the rating rests on
+        a valid audit) and ``emission_rate`` (emissions per unit of output)."""
+        if name == "esg_rating":
+            return self.state.rating
+        if name == "esg_verified":
+            return self.state.verified_until >= self.world.tick
+        if name == "emission_rate":
+            return self.emission_rate
+        return None
 
     def update_emissions(self, firms: FirmState, log_tech: np.ndarray) -> None:
         """Emissions per unit of output follow true ESG, value added and technology."""
@@ -247,6 +266,10 @@ class FinanceProcess(Mechanism):
         """The credit line each firm has."""
         return replace(levers, credit_line=self.state.line)
 
+    def publish(self, name: str) -> np.ndarray | None:
+        """``interest_rate``: per tick, on drawn credit."""
+        return self.state.rate if name == "interest_rate" else None
+
 
 @PROCESSES.register("behaviour.innovation")
 class InnovationProcess(Mechanism):
@@ -278,6 +301,10 @@ class InnovationProcess(Mechanism):
             self._labour = (innovation.labour_factor(self.state, self.cfg) if self.on
                             else np.ones(world.firms.n))
         return replace(levers, labour_factor=self._labour)
+
+    def publish(self, name: str) -> np.ndarray | None:
+        """``log_technology``: each firm's log technology level."""
+        return self.state.log_tech if name == "log_technology" else None
 
     def technology_changed(self) -> None:
         """Technology changed (period step, entrants)."""

@@ -202,7 +202,7 @@ def period_series(layer: BehaviourLayer) -> dict[str, float]:
                      for slot in range(firms.n_slots))
         out["mean_inputs"] = _mean(np.asarray(inputs), upstream)
     if on["investment"]:
-        out["mean_buffer_weeks"] = _mean(layer.investment.extra_safety, alive)
+        out["mean_buffer_weeks"] = _mean(layer.investing.extra_safety, alive)
     return out
 
 

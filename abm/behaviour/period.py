@@ -66,7 +66,7 @@ def run_period(layer: BehaviourLayer, tick: int, levers: PlanLevers) -> PlanLeve
     view = LinkView.of(firms, links)
     review = (tick // cfg.period) % cfg.review_periods == 0
     layer.accounts.close_period(firms)  # the period's revenue and operating profit
-    layer.investment.observe(layer.accounts, view)
+    layer.investing.observe(layer.accounts, view)
     if review or layer.innovation.leader_links is None:
         layer.innovation.count_leader_links(view, layer.trust.state.trust)
     leader_links = layer.innovation.leader_links
@@ -103,7 +103,7 @@ def run_period(layer: BehaviourLayer, tick: int, levers: PlanLevers) -> PlanLeve
     layer.record.period_stats = stats
     if review or not layer.record.period_cache:
         layer.record.period_cache = period_series(layer)
-    layer.investment.buffers_changed()  # derived per-tick inputs are stale now
+    layer.investing.buffers_changed()  # derived per-tick inputs are stale now
     layer.innovation.technology_changed()
     return draft.levers(levers)
 
@@ -115,14 +115,17 @@ def _review_signals(layer: BehaviourLayer, firms: FirmState, tick: int, view: Li
     revenue = layer.accounts.revenue
     if on["esg"]:
         periods = cfg.review_periods
+        policy = layer.world.investment_levers  # audits and fines a disclosure mandate sets
+        audit_rate = cfg.esg.audit_rate if policy.audit_rate is None else policy.audit_rate
         review_cfg = replace(
-            cfg.esg, audit_rate=per_review(cfg.esg.audit_rate, periods),
+            cfg.esg, audit_rate=per_review(audit_rate, periods),
             platform_audit_rate=per_review(cfg.esg.platform_audit_rate, periods),
             revision_rate=per_review(cfg.esg.revision_rate, periods),
             reputation_learning=per_review(cfg.esg.reputation_learning, periods))
         detected = layer.esg.review(
             firms, tick, view, review_cfg, layer.spending, revenue, cfg.period,
-            layer.investment.margin, layer.tier_order, layer.trust if on["trust"] else None)
+            layer.investing.margin, layer.tier_order, layer.trust if on["trust"] else None,
+            fine_weeks=policy.fine_weeks, esg_cost=policy.esg_cost)
         stats["esg_detections"] = float(detected)
     if on["finance"]:
         layer.finance.review(firms, view, layer.esg.state.rating, layer.trust.state.trust,
@@ -159,8 +162,8 @@ def _invest(layer: BehaviourLayer, firms: FirmState, view: LinkView,
               else np.zeros(firms.n))
     situation = investment.Situation(
         profit=layer.accounts.profit, revenue=revenue, credit=credit,
-        margin=layer.investment.margin,
-        disruption=layer.investment.disruption, requirement_gap=layer.esg.requirement_gap,
+        margin=layer.investing.margin,
+        disruption=layer.investing.disruption, requirement_gap=layer.esg.requirement_gap,
         leader_customer=leader_links > 0,
         maturity=layer.digital.state.maturity,
         spends_on_esg=layer.esg.state.strategy != esg.NONE)
@@ -173,11 +176,17 @@ def _invest(layer: BehaviourLayer, firms: FirmState, view: LinkView,
     by_strategy = np.ones(3)
     by_strategy[esg.GREENWASH] = cfg.esg.greenwash_cost_share
     esg_share = by_strategy.take(layer.esg.state.strategy)
-    layer.spending.plan({"rd": budget * shares[0], "digital": budget * shares[1],
-                         "esg": budget * shares[2] * esg_share}, cfg.period)
+    planned = {"rd": budget * shares[0], "digital": budget * shares[1],
+               "esg": budget * shares[2] * esg_share}
+    # Policy: where the state pays a share s of a use, the firm's own money buys 1 / (1 - s)
+    # as much of it (the instrument refunds s of the gross spending booked below).
+    for use, paid in layer.world.investment_levers.cost_share.items():
+        if use in planned:
+            planned[use] = planned[use] / (1.0 - paid)
+    layer.spending.plan(planned, cfg.period)
     if on["investment"]:
         target = investment.buffer_target(shares, cfg.investment)
-        buffers = layer.investment.extra_safety
+        buffers = layer.investing.extra_safety
         buffers += cfg.investment.buffer_adjustment * (target - buffers)
     selling = revenue > EPS
     return {use: divide_where(spent, revenue, selling)

@@ -137,7 +137,9 @@ def check_cli_overrides(overrides: Sequence[str]) -> None:
         key = override.key_or_group
         if key.startswith("hydra") or override.is_add() or override.is_delete():
             continue
-        if key not in keys and key not in CONFIG_GROUPS and not key.startswith("scenario.shocks."):
+        # Keys inside a named shock or instrument are checked when the config is composed.
+        if key not in keys and key not in CONFIG_GROUPS and not key.startswith(
+                ("scenario.shocks.", "policy.instruments.")):
             raise ConfigError(suggest_key(key))
     config = compose_config([o for o in plain if not o.startswith("hydra")])
     if config.network.source == "file":

@@ -74,6 +74,8 @@ def table(section: str) -> str:
             node = getattr(node, part)
         rows = _rows(type(node), section + ".")
         if section == "policy":
+            for name in INSTRUMENTS:  # each instrument's own parameters
+                rows += _rows(INSTRUMENTS[name].params_type, f"policy.instruments.{name}.")
             rows.append("")
             rows.append("Policy instruments (registered in `abm.core.registry.INSTRUMENTS`): "
                         + (", ".join(f"`{n}`" for n in INSTRUMENTS) or "none yet") + ".")

@@ -133,6 +133,54 @@ class MatchLevers:
     boost: np.ndarray | None = None
 
 
+#: The highest share of a firm's spending on one use that the state may pay (a firm always
+#: bears part of the cost; shares of several instruments are capped together).
+MAX_COST_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class InvestmentLevers:
+    """Phase 10, before the firms' periodic investment decisions (policy instruments).
+
+    Attributes:
+        cost_share: per use (``rd``, ``digital``, ``esg``; buffers are no expense), per
+            firm, the share of the firm's spending on that use that the state pays (together
+            at most :data:`MAX_COST_SHARE`). A firm's own money goes ``1 / (1 - share)`` times
+            as far.
+        audit_rate: per firm, the per-period probability of an ESG audit (None: the
+            behaviour's ``esg.audit_rate``).
+        fine_weeks: per firm, the fine for detected greenwashing in weeks of revenue (None:
+            ``esg.fine_weeks``).
+        esg_cost: per firm, policy costs (+) or benefits (-) that depend on the firm's ESG
+            (carbon cost, green-credit discount) per unit of revenue of the latest period;
+            the ESG strategy payoff counts them like fines (None: none).
+    """
+
+    cost_share: MappingProxyType[str, np.ndarray] = field(default_factory=lambda: _EMPTY)
+    audit_rate: np.ndarray | None = None
+    fine_weeks: np.ndarray | None = None
+    esg_cost: np.ndarray | None = None
+
+    def with_cost_share(self, use: str, share: np.ndarray) -> tuple[InvestmentLevers,
+                                                                    np.ndarray]:
+        """These levers with ``share`` more of ``use`` paid by the state.
+
+        Returns:
+            The new levers and the share actually added per firm (less than ``share`` where
+            the shares of earlier instruments reach :data:`MAX_COST_SHARE`): the instrument
+            pays that share of what is spent.
+        """
+        shares = dict(self.cost_share)
+        before = shares.get(use, 0.0)
+        after = np.minimum(before + np.maximum(share, 0.0), MAX_COST_SHARE)
+        shares[use] = after
+        return replace(self, cost_share=MappingProxyType(shares)), after - before
+
+    def with_esg_cost(self, cost: np.ndarray) -> InvestmentLevers:
+        """These levers with one more ESG-dependent policy cost (added to earlier ones)."""
+        return replace(self, esg_cost=cost if self.esg_cost is None else self.esg_cost + cost)
+
+
 @dataclass(frozen=True)
 class SolvencyLevers:
     """Phase 11, the exit rule and entry.

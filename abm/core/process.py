@@ -4,7 +4,9 @@ A *process* is anything that plugs into the engine's tick: a firm-behaviour mech
 platforms, a chain-leader programme, a policy instrument. It reads the world, keeps its own
 state, draws from its own named random streams, and acts only by returning *levers*
 (:mod:`abm.core.levers`) from the phase hooks below; the engine applies them. The only other
-way to change the world is :meth:`World.add_links`.
+way to change the world is :meth:`World.add_links`. A process may *publish* per-firm state
+(:meth:`Process.publish`, e.g. ESG ratings or emission rates) that others read with
+:meth:`World.observe`.
 
 The engine calls the hooks of all processes in a fixed order every tick (spec §3):
 
@@ -20,6 +22,7 @@ hook                   phase  what a process may do
 ``source``             9      :class:`SourcingLevers`: switch thresholds, search times
 ``match``              9, 11  :class:`MatchLevers`: supplier attraction and screening
 ``after_sourcing``     9      react to rewired links
+``investment``         10     :class:`InvestmentLevers`: cost shares, audits (policy)
 ``invest``             10     periodic decisions (investment, learning)
 ``plan``               10     :class:`PlanLevers`: prices, order shares, capacity plans,
                               segment, stocking orders on new links
@@ -44,6 +47,7 @@ from abm.core.calendar import TICKS_PER_YEAR
 from abm.core.levers import (
     AccountLevers,
     ForecastLevers,
+    InvestmentLevers,
     MatchLevers,
     OrderLevers,
     PlanLevers,
@@ -103,12 +107,24 @@ class World:
     _ledger: Callable[[], Any]
     _timeseries: Callable[[], Any]
     ticks_per_year: int = TICKS_PER_YEAR
+    _observe: Callable[[str], np.ndarray | None] = lambda name: None
+    _investment_levers: Callable[[], InvestmentLevers] = InvestmentLevers
     owner: str = "engine"
     declared: frozenset[str] = frozenset()
 
     def bound_to(self, owner: str, streams: tuple[str, ...]) -> World:
         """The view a process gets: the same world, drawing only from ``streams``."""
         return replace(self, owner=owner, declared=frozenset(streams))
+
+    def observe(self, name: str) -> np.ndarray | None:
+        """Per-firm state a process publishes under ``name`` (:meth:`Process.publish`;
+        None if none does)."""
+        return self._observe(name)
+
+    @property
+    def investment_levers(self) -> InvestmentLevers:
+        """This tick's investment levers, as the processes folded them (phase 10)."""
+        return self._investment_levers()
 
     @property
     def tick(self) -> int:
@@ -210,6 +226,11 @@ class Process:
     def after_sourcing(self, world: World, tick: int, rewired: np.ndarray) -> None:
         """Phase 9: ``rewired`` are the links that got a new supplier."""
 
+    def investment(self, world: World, levers: InvestmentLevers) -> InvestmentLevers:
+        """Phase 10, before :meth:`invest`: investment levers (read with
+        :attr:`World.investment_levers`)."""
+        return levers
+
     def invest(self, world: World, tick: int) -> None:
         """Phase 10: periodic decisions."""
 
@@ -235,3 +256,7 @@ class Process:
     def outcomes(self) -> dict[str, float]:
         """Extra summary scalars at the end of the run."""
         return {}
+
+    def publish(self, name: str) -> np.ndarray | None:
+        """Per-firm state this process shares under ``name`` (None: not this process's)."""
+        return None

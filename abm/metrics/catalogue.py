@@ -190,6 +190,11 @@ _RESULTS = [
     _summary("exits_total", "firms", "exits over the run"),
     _summary("entries_total", "firms", "entries over the run"),
     _summary("subsidy_spent", "money", "policy subsidy over the run"),
+    *(_summary(f"subsidy_spent_{name}", "money", f"spent by the {name} instrument over the "
+               "run (only when it is on)")
+      for name in ("rd_subsidy", "digital_subsidy", "green_credit", "esg_disclosure_mandate")),
+    _summary("carbon_revenue", "money", "carbon-price revenue of the state over the run (only "
+             "with carbon_price; income, not spending)"),
     _summary("sme_survival_rate", "share", "initial SMEs alive at the end", 0, 1),
     _summary("sme_mean_margin", "ratio", "mean over alive SMEs of total profit / total revenue",
              -INF, nan="no alive SME has revenue"),

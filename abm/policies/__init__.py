@@ -93,4 +93,13 @@ def build_instruments(world: World, instruments: dict[str, Any], budget: Budget
 
 
 # The project's instruments register themselves on import (after Budget and Instrument exist).
-from abm.policies import chain_building, early_warning, resource_dispatch  # noqa: E402, F401
+from abm.policies import (  # noqa: E402, F401
+    carbon_price,
+    chain_building,
+    digital_subsidy,
+    early_warning,
+    esg_disclosure_mandate,
+    green_credit,
+    rd_subsidy,
+    resource_dispatch,
+)
