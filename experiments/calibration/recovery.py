@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from abm.state import ROUTE_SEA
+from abm.core.state import ROUTE_SEA
 
 from abm.api import compose_config
 from abm.config.schema import SimulationConfig
