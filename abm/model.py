@@ -42,6 +42,7 @@ from abm.core.state import ASSEMBLY_TIER, N_TIERS, route_of
 from abm.core.streams import Streams
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
 from abm.market.demand import draw_final_demand
+from abm.market.canvassing import Canvassing
 from abm.market.entry_exit import ExitRule, admit_entrants, remove_firms
 from abm.market.logistics import Pipeline
 from abm.market.ordering import place_orders, update_forecasts
@@ -129,6 +130,7 @@ class EcosystemModel(mesa.Model):
                                  self.market_lead)
         self.base_search_ticks = np.full(firms.n, config.sourcing.search_ticks)
         self.exit_rule = ExitRule(firms.n, config.finance)
+        self.canvassing = Canvassing(firms.n, config.sourcing)
 
         self._firm_agents: list[Firm] = [
             (ChainLeader if firms.chain_leader[i] else SME)(self, i, str(self.spec.names[i]))
@@ -332,6 +334,8 @@ class EcosystemModel(mesa.Model):
                                           tick, self.streams["sourcing"])
         if len(waited):
             self.replacement_ticks.append(waited)
+        rewired = np.concatenate([rewired, self.canvassing.step(firms, links,
+                                                            self.supplier_market, tick)])
         for process in processes:
             process.after_sourcing(world, tick, rewired)
 
