@@ -41,8 +41,8 @@ from abm.core.rules import lead_by_route, live_links, overseas_mask
 from abm.core.state import ASSEMBLY_TIER, N_TIERS, route_of
 from abm.core.streams import Streams
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
-from abm.market.demand import draw_final_demand
 from abm.market.canvassing import Canvassing
+from abm.market.demand import draw_final_demand
 from abm.market.entry_exit import ExitRule, admit_entrants, remove_firms
 from abm.market.logistics import Pipeline
 from abm.market.ordering import place_orders, update_forecasts

@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from abm.core.state import ROUTE_SEA
 
 from abm.api import compose_config
 from abm.config.schema import SimulationConfig
+from abm.core.state import ROUTE_SEA
 from abm.model import EcosystemModel
 from abm.network.spec import ASSEMBLY_TIER
 
