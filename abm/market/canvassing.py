@@ -82,15 +82,17 @@ class Canvassing:
                               & (tick - self.last_blocked > BLOCKED_MEMORY))
         if not len(idle):
             return none
-        # A link may move only if its supplier stays at or above normal output without it.
-        excess = firms.long_run_demand - firms.normal_output
+        # A link may move only if its supplier's order book stays at or above its normal
+        # output without it. Measured on the same order book as idleness (not on the slow
+        # long-run demand), so a rival that loses links never turns idle and canvasses back.
+        excess = booked - firms.normal_output
         movable = np.flatnonzero(live & (excess[links.supplier] >= volume) & (volume > 0))
         if not len(movable):
             return none
         link_group = market.group_of_need(firms, links.buyer[movable], links.slot[movable])
         idle_group = market.group_of_firm(idle)
         slot_key = links.slot_key(firms.n_slots)
-        current = slot_key[links.active] * firms.n + links.supplier[links.active]
+        current = np.sort(slot_key[links.active] * firms.n + links.supplier[links.active])
         taken, winners = [], []
         # Few groups have idle suppliers at a time: a loop over those groups is cheap.
         for g in sorted(set(idle_group.tolist()) & set(link_group.tolist())):
@@ -99,7 +101,9 @@ class Canvassing:
             rows = rows[np.argsort(-excess[links.supplier[rows]], kind="stable")]
             for seller in idle[idle_group == g].tolist():
                 # Not a slot the seller already supplies; the rival keeps >= normal output.
-                ok = rows[~np.isin(slot_key[rows] * firms.n + seller, current)
+                pair = slot_key[rows] * firms.n + seller
+                where = np.minimum(np.searchsorted(current, pair), len(current) - 1)
+                ok = rows[(current[where] != pair)
                           & (excess[links.supplier[rows]] >= volume[rows])]
                 if len(ok):
                     taken.append(int(ok[0]))
