@@ -43,6 +43,7 @@ from abm.core.rules import lead_by_route, live_links, overseas_mask
 from abm.core.state import ASSEMBLY_TIER, N_TIERS, FirmState, LinkState, route_of
 from abm.core.streams import Streams
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
+from abm.market.canvassing import Canvassing
 from abm.market.demand import draw_final_demand
 from abm.market.entry_exit import ExitRule, admit_entrants, remove_firms
 from abm.market.logistics import Pipeline
@@ -131,6 +132,7 @@ class EcosystemModel(mesa.Model):
                                  self.market_lead)
         self.base_search_ticks = np.full(firms.n, config.sourcing.search_ticks)
         self.exit_rule = ExitRule(firms.n, config.finance)
+        self.canvassing = Canvassing(firms.n, config.sourcing)
 
         self._firm_agents: list[Firm] = [
             (ChainLeader if firms.chain_leader[i] else SME)(self, i, str(self.spec.names[i]))
@@ -360,6 +362,8 @@ class EcosystemModel(mesa.Model):
                                           tick, self.streams["sourcing"])
         if len(waited):
             self.replacement_ticks.append(waited)
+        rewired = np.concatenate([rewired, self.canvassing.step(firms, links,
+                                                            self.supplier_market, tick)])
         for process, world in processes:
             process.after_sourcing(world, tick, rewired)
 

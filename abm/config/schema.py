@@ -145,6 +145,13 @@ class SourcingConfig:
         meaning="weight of the newest fill rate", source="C")
     min_availability: float = param(0.5, low=0.0, high=1.0, unit="share",
         meaning="candidates must run at least this share", source="C")
+    canvass_ticks: int = param(0, low=0, high=520, unit="ticks",
+        meaning="an idle supplier wins one link from an overloaded rival every this many "
+                "ticks (0 = off, the default: see ODD 7.10)",
+        source="C (a monthly sales cycle; Arkolakis 2010; Eaton, Jinkins, Tybout & Xu 2022)")
+    canvass_below: float = param(0.5, low=0.0, high=1.0, unit="share",
+        meaning="a supplier canvasses when its regular customers' expected volume is below "
+                "this share of its normal output", source="C")
 
 
 @dataclass
