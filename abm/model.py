@@ -30,6 +30,7 @@ from abm.core.levers import (
     AccountLevers,
     ForecastLevers,
     MatchLevers,
+    MembershipLevers,
     OrderLevers,
     RationingLevers,
     SolvencyLevers,
@@ -58,7 +59,7 @@ from abm.metrics.catalogue import MAY_BE_NAN
 from abm.metrics.finite import check_finite
 from abm.metrics.stability import LinkStability
 from abm.network import NetworkSpec, generate_network, load_network
-from abm.platforms import fee_rate, fees_by_platform, initial_membership
+from abm.platforms import initial_membership
 from abm.policies import Budget, build_instruments
 from abm.shocks import ShockEffects, ShockSchedule
 from abm.shocks.scenario import sea_lead
@@ -107,7 +108,7 @@ class EcosystemModel(mesa.Model):
         firms.produced, firms.shipped = firms.normal_output.copy(), firms.normal_output.copy()
         steady_profit, _ = operating_profit(
             firms, links, flow, self.base_final_demand * config.market.export_share,
-            fee_rate(firms, platforms.commission_rate), config.finance)
+            np.zeros(firms.n), config.finance)
         firms.cash = steady_cash(firms, steady_profit, config.finance)
         self.steady_profit = steady_profit
         self.steady_value_added = float((firms.unit_value_added * firms.normal_output).sum())
@@ -154,8 +155,11 @@ class EcosystemModel(mesa.Model):
         self.behaviour: Process | None = (
             PROCESSES["behaviour"](self.world, onset=self.shock_window.onset)
             if behaviour else None)
+        # The platforms fold after behaviour: they refine the levers firms chose.
+        platform_process = PROCESSES["platforms"](self.world)
         self.processes: list[Process] = [*instruments,
-                                         *([self.behaviour] if self.behaviour else [])]
+                                         *([self.behaviour] if self.behaviour else []),
+                                         *([platform_process] if platform_process else [])]
         planned = [p.planned_spending(self.world) for p in self.processes]
         planned = [x for x in planned if x is not None]
         if planned:  # starting cash also covers the processes' expected spending
@@ -193,6 +197,9 @@ class EcosystemModel(mesa.Model):
         self.pipeline.add_links(len(rows))
         return rows
 
+    def _platform_process(self) -> Process | None:
+        return next((p for p in self.processes if p.name == "platforms"), None)
+
     def _match_levers(self) -> MatchLevers:
         """The processes' supplier-market levers, applied to the supplier market."""
         levers = MatchLevers()
@@ -200,6 +207,7 @@ class EcosystemModel(mesa.Model):
             levers = process.match(self.world, levers)
         self.supplier_market.attraction = levers.attraction
         self.supplier_market.screen = levers.screen
+        self.supplier_market.visibility = levers.visibility
         return levers
 
     def _draw_suppliers(self, buyer: np.ndarray, slot: np.ndarray, rng: np.random.Generator
@@ -302,16 +310,18 @@ class EcosystemModel(mesa.Model):
         firms.input_inventory += inflow
         firms.on_order = np.maximum(firms.on_order - inflow, 0.0)
         delivered, due = self.pipeline.market_arrivals(tick)
+        for process in processes:
+            process.sales(world, result.shipped, export_sales)
 
-        fees = fee_rate(firms, cfg.platforms.commission_rate)  # 7 accounts
-        accounts = AccountLevers()
+        accounts = AccountLevers()  # 7 accounts
         for process in processes:
             accounts = process.account(world, accounts)
         self.last_ledger = settle_accounts(
-            firms, links, result.shipped, export_sales, fees, cfg.finance,
+            firms, links, result.shipped, export_sales, np.zeros(firms.n), cfg.finance,
             interest_rate=accounts.interest_rate, labour_factor=accounts.labour_factor,
             other_costs=_other_costs(accounts))
-        paid = fees_by_platform(firms, fees, export_sales, len(self.platforms))
+        paid = (platform_process.revenue_last if (platform_process := self._platform_process())
+                else np.zeros(len(self.platforms)))
         platform_revenue = sum(p.collect(float(fee)) for p, fee in
                                zip(self.platforms, paid, strict=True))
 
@@ -353,6 +363,11 @@ class EcosystemModel(mesa.Model):
                                   cfg.network.n_regions, tick, self.streams["entry"])
         for i in entering:
             self._firm_agents[i] = SME(self, int(i), f"{self.spec.names[i]}-e{tick}")
+        member = MembershipLevers()
+        for process in processes:
+            member = process.membership(world, member)
+        if member.platform is not None:
+            firms.platform[:] = member.platform
         for process in processes:
             process.after_entry_exit(world, tick)
         self.link_stability.observe(tick, firms, links)

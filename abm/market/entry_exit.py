@@ -67,7 +67,6 @@ def admit_entrants(firms: FirmState, links: LinkState, market: SupplierMarket,
     firms.alive[entering] = True
     firms.entered_at[entering] = tick
     firms.region[entering] = rng.integers(0, n_regions, size=len(entering))
-    firms.platform[entering] = -1  # an entrant has not joined a platform yet
     firms.finished_goods[entering] = 0.0
     firms.input_inventory[entering] = 0.0
     firms.on_order[entering] = 0.0
