@@ -227,9 +227,10 @@ class PlatformConfig:
     switch_rate: float = param(0.25, low=0.0, high=1.0, unit="share",
         meaning="share of firms with a net gain (loss) that join (leave) at a review",
         source="C (inertia)")
-    sales_uplift: float = param(0.5, low=0.0, high=10.0, unit="share",
+    sales_uplift: float = param(0.2, low=0.0, high=10.0, unit="share",
         meaning="extra sales expected per unit of the platform's member share of firms "
-        "(indirect network effect)", source="C")
+        "(indirect network effect)", source="C (keeps membership within S004's 10–20% over "
+        "the first years; 0.5 tips to ~60%)")
     tools_value: float = param(0.01, low=0.0, high=1.0, unit="share of revenue",
         meaning="value of SaaS tools, visibility and finance to a member", source="C (S004)")
     membership_cost: float = param(0.02, low=0.0, high=1.0, unit="share of revenue",

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from abm.state import FirmState, LinkState
+from abm.core.state import FirmState, LinkState
 
 # The arrays that carry state from tick to tick (anything non-finite elsewhere ends up here).
 FIRM_ARRAYS = ("cash", "price", "capacity", "finished_goods", "input_inventory", "on_order",

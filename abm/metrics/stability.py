@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from abm.state import FirmState, LinkState
+from abm.core.state import FirmState, LinkState
 
 TICKS_PER_YEAR = 52
 

@@ -3,16 +3,16 @@
 At every review (each ``review_ticks``) an alive SME values membership of platform ``p``, per
 unit of its own revenue, as
 
-    gain = gm * sales_uplift * s_p + tools_value - membership_cost
-           - take * (e + (1 - e) * s_p) + taste
+    gain = (gm - fee) * sales_uplift * s_p + tools_value - membership_cost - fee + taste
+    fee = take_export * e + commission * (1 - e) * s_p
 
-- ``gm * sales_uplift * s_p``: orders and visibility. Extra sales (``sales_uplift`` per unit of
-  the platform's member share ``s_p`` of alive firms) are worth the firm's gross margin ``gm``;
-  more members make membership more valuable (indirect network effect).
+- ``(gm - fee) * sales_uplift * s_p``: orders and visibility. Extra sales (``sales_uplift`` per
+  unit of the platform's member share ``s_p`` of alive firms) are worth the firm's gross
+  margin net of the platform's take; more members make membership more valuable (indirect
+  network effect).
 - ``tools_value``: SaaS tools, finance and data; ``membership_cost``: onboarding and listing.
-- ``take * (e + (1 - e) * s_p)``: the expected fee, the platform's take on the expected share
-  of sales made on the platform (exports ``e`` of an assembler's sales, and sales to members,
-  about ``s_p`` of the rest).
+- ``fee``: the expected take per unit of revenue, on the exports (share ``e`` of an
+  assembler's sales, 0 upstream) and on the sales to members (about ``s_p`` of the rest).
 - ``taste``: a persistent idiosyncratic value, normal with s.d. ``taste_sd``.
 
 A non-member with a positive gain at its best platform joins it with probability
@@ -38,25 +38,26 @@ def member_share(platform: np.ndarray, alive: np.ndarray, n_platforms: int) -> n
     return counts / max(1, int(alive.sum()))
 
 
-def membership_gain(firms: FirmState, platform: np.ndarray, cfg: Any,
-                    take_if_member: np.ndarray, gm: np.ndarray, export_share: float,
-                    taste: np.ndarray) -> np.ndarray:
+def membership_gain(firms: FirmState, platform: np.ndarray, cfg: Any, take_export: np.ndarray,
+                    commission: float, gm: np.ndarray, export_share: float, taste: np.ndarray
+                    ) -> np.ndarray:
     """Per (firm, platform), the expected net gain of membership per unit of revenue.
 
     Args:
         firms: firm state (tiers, alive).
         platform: current platform ids.
         cfg: the ``PlatformConfig``.
-        take_if_member: per firm, the take it would pay as a member.
+        take_export: per firm, the take it would pay on exports as a member.
+        commission: the take on sales to members.
         gm: per firm, gross margin before any take.
         export_share: share of an assembler's sales that are exports.
         taste: per firm, its persistent idiosyncratic value of membership.
     """
     share = member_share(platform, firms.alive, cfg.n_platforms)[None, :]
     e = np.where(firms.tier == ASSEMBLY_TIER, export_share, 0.0)[:, None]
-    benefit = np.maximum(gm, 0.0)[:, None] * cfg.sales_uplift * share + cfg.tools_value
-    fee = take_if_member[:, None] * (e + (1.0 - e) * share)
-    return benefit - cfg.membership_cost - fee + taste[:, None]
+    fee = take_export[:, None] * e + commission * (1.0 - e) * share
+    orders = np.maximum(gm[:, None] - fee, 0.0) * cfg.sales_uplift * share
+    return orders + cfg.tools_value - cfg.membership_cost - fee + taste[:, None]
 
 
 def review(platform: np.ndarray, gain: np.ndarray, eligible: np.ndarray, switch_rate: float,

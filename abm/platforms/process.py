@@ -64,21 +64,23 @@ class PlatformProcess(Process):
         self.failed_seen = world.links.failed_at.copy()
         self.waits: list[tuple[np.ndarray, np.ndarray]] = []  # (ticks waited, buyer member?)
 
-    def take(self) -> np.ndarray:
-        """Per firm, the share of the list price of a platform sale its platform keeps."""
-        return self._take_if_member() * (self.world.firms.platform >= 0)
+    def export_take(self) -> np.ndarray:
+        """Per firm, the share of the list price of an export sale its platform would keep
+        (the commission in marketplace mode, the bargained margin in full-managed mode)."""
+        return fees.export_take(self.world.firms, self.mode, self.commission_rate,
+                                self.cfg.managed_bargaining_power, self.labour_share)
 
-    def _take_if_member(self) -> np.ndarray:
-        return fees.take_if_member(self.world.firms, self.mode, self.commission_rate,
-                                   self.cfg.managed_bargaining_power, self.labour_share)
+    def _fees(self, to_members: np.ndarray, export: np.ndarray) -> np.ndarray:
+        """Per firm, the take on the given platform sales (units)."""
+        price = self.world.firms.price
+        return price * (self.commission_rate * to_members + self.export_take() * export)
 
     def planned_spending(self, world: World) -> np.ndarray:
         """Fees at the steady state (steady flows to members, steady exports)."""
         firms, links = world.firms, world.links
         flow = links.share * firms.normal_output[links.buyer]
         export = np.where(firms.tier == ASSEMBLY_TIER, firms.normal_output, 0.0)
-        units = fees.platform_units(firms, links, flow, export * self.export_share)
-        return self.take() * firms.price * units
+        return self._fees(*fees.platform_units(firms, links, flow, export * self.export_share))
 
     # ------------------------------------------------------------------ phase 4
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
@@ -91,16 +93,16 @@ class PlatformProcess(Process):
     def sales(self, world: World, shipped: np.ndarray, export_sales: np.ndarray) -> None:
         """Charge the take on this tick's platform sales (booked in :meth:`account`)."""
         firms = world.firms
-        units = fees.platform_units(firms, world.links, shipped, export_sales)
-        take = self.take()
-        listed = firms.price * units
-        self.fee_due = take * listed * firms.alive
+        to_members, export = fees.platform_units(firms, world.links, shipped, export_sales)
+        self.fee_due = self._fees(to_members, export) * firms.alive
         self.revenue_last = fees.by_platform(firms, self.fee_due, self.n_platforms)
         self.revenue_total += float(self.revenue_last.sum())
-        cost = fees.unit_variable_cost(firms, self.labour_share) * units
+        # The supplier margin on the cross-border channel (where the two modes differ).
+        listed = firms.price * export
+        cost = fees.unit_variable_cost(firms, self.labour_share) * export
         total = float(listed.sum())
-        self.margin_last = float((listed - self.fee_due - cost).sum() / total) if total > 0 \
-            else float("nan")
+        kept = listed * (1.0 - self.export_take()) - cost
+        self.margin_last = float(kept.sum() / total) if total > 0 else float("nan")
         if total > 0:
             self.margin_sum += self.margin_last
             self.margin_ticks += 1
@@ -150,7 +152,7 @@ class PlatformProcess(Process):
                                                   & world.links.active))
         eligible = (entrants | (review & firms.alive)) & ~firms.chain_leader
         gain = membership.membership_gain(
-            firms, platform, self.cfg, self._take_if_member(),
+            firms, platform, self.cfg, self.export_take(), self.commission_rate,
             fees.gross_margin(firms, self.labour_share), self.export_share, self.taste)
         platform, self.joins, self.leaves = membership.review(
             platform, gain, eligible, self.cfg.switch_rate, self.rng)
