@@ -223,7 +223,8 @@ def test_extension_panels_follow_recorded_columns() -> None:
         mean_esg_rating=0.5, esg_fines=1e4, mean_trust=0.7)
     groups = extension_columns(frame)
     assert groups == {"ESG and greenwashing": ["mean_esg_rating", "esg_fines"],
-                      "Trust": ["mean_trust"], "Digital adoption": [], "Technology": []}
+                      "Trust": ["mean_trust"], "Digital adoption": [], "Technology": [],
+                      "Platforms": []}
     present = {title: columns for title, columns in groups.items() if columns}
     chart = extension_chart(present)
     assert chart.panels[0].right == ("esg_fines",)
