@@ -91,7 +91,11 @@ def test_higher_commission_lowers_margins_and_membership() -> None:
 
 
 def test_membership_shortens_resourcing_after_a_regional_disaster() -> None:
+    # Since the recovery rework the default disaster (80% for 6 weeks) is bridged by stocks in
+    # this small economy and no buyer searches: a total, 20-week outage makes buyers re-source.
     base = [*SMALL, "scenario=regional_disaster", "scenario.shocks.regional_disaster.onset=30",
+            "scenario.shocks.regional_disaster.magnitude=1.0",
+            "scenario.shocks.regional_disaster.duration=20",
             "platforms.n_platforms=1", "platforms.review_ticks=0"]
     none = summaries([*base, "platforms.membership_rate=0"])
     all_in = summaries([*base, "platforms.membership_rate=1"])
