@@ -31,6 +31,7 @@ from abm.core.levers import (
     ForecastLevers,
     InvestmentLevers,
     MatchLevers,
+    MembershipLevers,
     OrderLevers,
     PlanLevers,
     RationingLevers,
@@ -61,7 +62,7 @@ from abm.metrics.catalogue import MAY_BE_NAN
 from abm.metrics.finite import check_finite
 from abm.metrics.stability import LinkStability
 from abm.network import NetworkSpec, generate_network, load_network
-from abm.platforms import fee_rate, fees_by_platform, initial_membership
+from abm.platforms import PlatformProcess, fee_rate, fees_by_platform, initial_membership
 from abm.policies import Budget, build_instruments
 from abm.shocks import ShockEffects, ShockSchedule
 from abm.shocks.scenario import sea_lead
@@ -110,7 +111,8 @@ class EcosystemModel(mesa.Model):
         firms.produced, firms.shipped = firms.normal_output.copy(), firms.normal_output.copy()
         steady_profit, _ = operating_profit(
             firms, links, flow, self.base_final_demand * config.market.export_share,
-            fee_rate(firms, platforms.commission_rate), config.finance)
+            np.zeros(firms.n) if platforms.acting else fee_rate(firms, platforms.commission_rate),
+            config.finance)
         firms.cash = steady_cash(firms, steady_profit, config.finance)
         self.steady_profit = steady_profit
         self.steady_value_added = float((firms.unit_value_added * firms.normal_output).sum())
@@ -162,8 +164,15 @@ class EcosystemModel(mesa.Model):
         self.behaviour: Process | None = (
             factory(self.world.bound_to("behaviour", factory.streams),
                     onset=self.shock_window.onset) if behaviour else None)
-        self.processes: list[Process] = [*instruments,
-                                         *([self.behaviour] if self.behaviour else [])]
+        # Acting platforms (``platforms.acting``) fold after behaviour: they refine the
+        # levers firms chose. Off, platforms only collect the export commission below.
+        platform_factory = PROCESSES["platforms"]
+        self.platform_process: PlatformProcess | None = (
+            platform_factory(self.world.bound_to("platforms", platform_factory.streams))
+            if platforms.acting and platforms.n_platforms > 0 else None)
+        self.processes: list[Process] = [
+            *instruments, *([self.behaviour] if self.behaviour else []),
+            *([self.platform_process] if self.platform_process else [])]
         # Each process sees the world bound to the random streams it declared.
         self.process_worlds: list[tuple[Process, World]] = [
             (p, self.world.bound_to(p.name, p.streams)) for p in self.processes]
@@ -214,6 +223,7 @@ class EcosystemModel(mesa.Model):
             attraction = levers.boost if attraction is None else attraction * levers.boost
         self.supplier_market.attraction = attraction
         self.supplier_market.screen = levers.screen
+        self.supplier_market.visibility = levers.visibility
         return levers
 
     def _observe(self, name: str) -> np.ndarray | None:
@@ -327,8 +337,13 @@ class EcosystemModel(mesa.Model):
         firms.input_inventory += inflow
         firms.on_order = np.maximum(firms.on_order - inflow, 0.0)
         delivered, due = self.pipeline.market_arrivals(tick)
+        for process, world in processes:
+            process.sales(world, result.shipped, export_sales)
 
-        fees = fee_rate(firms, cfg.platforms.commission_rate)  # 7 accounts
+        # 7 accounts: passive platforms charge the export commission here; acting ones book
+        # their take through the account levers.
+        fees = (np.zeros(firms.n) if self.platform_process
+                else fee_rate(firms, cfg.platforms.commission_rate))
         accounts = AccountLevers()
         for process, world in processes:
             accounts = process.account(world, accounts)
@@ -336,7 +351,8 @@ class EcosystemModel(mesa.Model):
             firms, links, result.shipped, export_sales, fees, cfg.finance,
             interest_rate=accounts.interest_rate, labour_factor=accounts.labour_factor,
             other_costs=_other_costs(accounts))
-        paid = fees_by_platform(firms, fees, export_sales, len(self.platforms))
+        paid = (self.platform_process.revenue_last if self.platform_process
+                else fees_by_platform(firms, fees, export_sales, len(self.platforms)))
         platform_revenue = sum(p.collect(float(fee)) for p, fee in
                                zip(self.platforms, paid, strict=True))
 
@@ -395,6 +411,11 @@ class EcosystemModel(mesa.Model):
                                   rate=solvency.entry_rate)
         for i in entering:
             self._firm_agents[i] = SME(self, int(i), f"{self.spec.names[i]}-e{tick}")
+        member = MembershipLevers()
+        for process, world in processes:
+            member = process.membership(world, member)
+        if member.platform is not None:
+            firms.platform[:] = member.platform
         for process, world in processes:
             process.after_entry_exit(world, tick)
         self.link_stability.observe(tick, firms, links)

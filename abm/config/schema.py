@@ -219,15 +219,51 @@ class PolicyConfig:
 
 @dataclass
 class PlatformConfig:
-    """Digital platforms (spec §1); behaviour beyond membership and fees comes later."""
+    """Digital platforms (spec §1, §7; mechanisms in ``abm.platforms``, ODD "Platforms")."""
 
-    n_platforms: int = param(2, low=0, high=100, unit="count", meaning="platforms", source="S004")
+    acting: bool = param(False, unit="flag",
+        meaning="platforms act: fees on all platform sales, modes, membership dynamics, data "
+        "sharing, visible pool (issue 9); off, they only collect the commission on members' "
+        "exports", source="staged landing: on once re-calibrated (ODD 7.12)")
+    n_platforms: int = param(2, low=0, high=100, unit="count",
+        meaning="platforms (0: no platform process; the engine alone)", source="S004")
     membership_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="SMEs on a platform at start", source="S004 (10–20% use SCM systems)")
     commission_rate: float = param(0.05, low=0.0, high=1.0, unit="share",
-        meaning="fee on members' export revenue", source="C")
+        meaning="marketplace fee on members' platform sales (acting: exports + sales to "
+        "members of the same platform; passive: exports only)",
+        source="C (typical cross-border marketplace 5–15%)")
     mode: str = param("marketplace", choices=("marketplace", "full_managed"), unit="choice",
-        meaning="or `full_managed` (behaviour: later issue)", source="S002")
+        meaning="`marketplace`: commission; `full_managed`: the platform sets the supplier "
+        "price on platform sales", source="S002")
+    managed_bargaining_power: float = param(0.5, low=0.0, high=1.0, unit="share",
+        meaning="full-managed: share of the supplier's gross margin on platform sales the "
+        "platform keeps by setting the price", source="symmetric Nash bargaining (0.5); "
+        "S002's <15% is the check, not the input")
+    review_ticks: int = param(13, low=0, high=520, unit="ticks",
+        meaning="ticks between membership reviews (0: membership fixed)", source="C (quarter)")
+    switch_rate: float = param(0.25, low=0.0, high=1.0, unit="share",
+        meaning="share of firms with a net gain (loss) that join (leave) at a review",
+        source="C (inertia)")
+    sales_uplift: float = param(0.2, low=0.0, high=10.0, unit="share",
+        meaning="extra sales expected per unit of the platform's member share of firms "
+        "(indirect network effect)", source="C (keeps membership within S004's 10–20% over "
+        "the first years; 0.5 tips to ~60%)")
+    tools_value: float = param(0.01, low=0.0, high=1.0, unit="share of revenue",
+        meaning="value of SaaS tools, visibility and finance to a member", source="C (S004)")
+    membership_cost: float = param(0.02, low=0.0, high=1.0, unit="share of revenue",
+        meaning="fixed cost of being a member (onboarding, listing, compliance)", source="C")
+    taste_sd: float = param(0.01, low=0.0, high=1.0, unit="share of revenue",
+        meaning="s.d. of a firm's persistent idiosyncratic value of membership", source="C")
+    data_sharing: float = param(0.5, low=0.0, high=1.0, unit="share",
+        meaning="weight members' forecasts put on end-market demand shared by the platform",
+        source="S004 (shared demand data); Lee et al. 1997")
+    visibility: bool = param(True, unit="flag",
+        meaning="buyers search a visible pool (contacts, own region, own platform, "
+        "discoveries) rather than the whole tier", source="spec §3.9")
+    discovery_rate: float = param(0.1, low=0.0, high=1.0, unit="share",
+        meaning="per tick of search, chance a buyer sees a candidate outside its pool",
+        source="C")
 
 
 @dataclass

@@ -11,6 +11,7 @@ Per-firm arrays have one entry per firm row, per-link arrays one per link row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -115,6 +116,11 @@ class SourcingLevers:
     max_search_ticks: np.ndarray | None = None
 
 
+#: ``(buyers, candidates, rng) -> bool matrix`` (len(buyers) x len(candidates)): which
+#: candidates each buyer sees when it searches (a visible pool).
+VisibilityRule = Callable[[np.ndarray, np.ndarray, np.random.Generator], np.ndarray]
+
+
 @dataclass(frozen=True)
 class MatchLevers:
     """The supplier market: replacement searches (phase 9), entrants (phase 11) and links
@@ -126,11 +132,14 @@ class MatchLevers:
             requirement are screened out (None: no screening).
         boost: per firm, a further multiplier on ``attraction``, applied by the engine after
             every process (policy: matching toward spare capacity; None: 1).
+        visibility: the visible-pool rule (:data:`VisibilityRule`); a buyer draws only among
+            candidates it sees, and keeps searching when it sees none (None: it sees all).
     """
 
     attraction: np.ndarray | None = None
     screen: tuple[np.ndarray, np.ndarray] | None = None
     boost: np.ndarray | None = None
+    visibility: VisibilityRule | None = None
 
 
 #: The highest share of a firm's spending on one use that the state may pay (a firm always
@@ -260,3 +269,14 @@ class PlanLevers:
         return replace(self, stocking=StockingOrders(*(
             np.concatenate([getattr(old, name), getattr(orders, name)])
             for name in ("rows", "backlog", "buyer", "slot", "amount"))))
+
+
+@dataclass(frozen=True)
+class MembershipLevers:
+    """Phase 11, after entry: platform membership (the platforms decide it).
+
+    Attributes:
+        platform: per firm, its platform id, -1 for none (None: unchanged).
+    """
+
+    platform: np.ndarray | None = None

@@ -17,6 +17,7 @@ hook                   phase  what a process may do
 ``forecast``           4      :class:`ForecastLevers`: demand signal, recipe changes
 ``order``              4      :class:`OrderLevers`: planned forecast, safety stock, split
 ``ration``             5      :class:`RationingLevers`: who is served first
+``sales``              6      see the tick's shipments per link and export sales
 ``account``            7      :class:`AccountLevers`: rates, credit lines, costs, subsidies
 ``signals``            8      update own state from the tick's fulfilment
 ``source``             9      :class:`SourcingLevers`: switch thresholds, search times
@@ -27,6 +28,7 @@ hook                   phase  what a process may do
 ``plan``               10     :class:`PlanLevers`: prices, order shares, capacity plans,
                               segment, stocking orders on new links
 ``solvency``           11     :class:`SolvencyLevers`: credit lines of the exit rule
+``membership``         11     :class:`MembershipLevers`: platform membership (after entry)
 ``after_entry_exit``   11     reset own state of entrants
 ``tick_metrics``       12     extra per-tick series
 =====================  =====  =========================================================
@@ -49,6 +51,7 @@ from abm.core.levers import (
     ForecastLevers,
     InvestmentLevers,
     MatchLevers,
+    MembershipLevers,
     OrderLevers,
     PlanLevers,
     RationingLevers,
@@ -207,6 +210,9 @@ class Process:
         """Phase 5: rationing levers."""
         return levers
 
+    def sales(self, world: World, shipped: np.ndarray, export_sales: np.ndarray) -> None:
+        """Phase 6: ``shipped`` per link and ``export_sales`` per firm this tick."""
+
     def account(self, world: World, levers: AccountLevers) -> AccountLevers:
         """Phase 7: accounting levers."""
         return levers
@@ -241,6 +247,10 @@ class Process:
 
     def solvency(self, world: World, levers: SolvencyLevers) -> SolvencyLevers:
         """Phase 11: exit-rule levers."""
+        return levers
+
+    def membership(self, world: World, levers: MembershipLevers) -> MembershipLevers:
+        """Phase 11, after entry: platform membership levers."""
         return levers
 
     def after_entry_exit(self, world: World, tick: int) -> None:

@@ -11,6 +11,12 @@ that lost their customers, and switching does not pile everyone onto a few overl
 suppliers. The relationship is rewired in place (same link row), the old backlog is cancelled,
 the slot's order shares are re-split over its suppliers by normal output, and the time from
 failure to replacement is recorded (digital agility).
+
+A process may narrow the search to a *visible pool* (``MatchLevers.visibility``, set by the
+acting platforms: past contacts, same-region firms, the buyer's platform, chance
+discoveries). The pool only masks the candidates; their weights stay the idle-plant weights
+above. A buyer that sees no qualifying candidate keeps searching and retries next tick, so a
+narrow pool makes re-sourcing slower.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import NetworkConfig, SourcingConfig
+from abm.core.levers import VisibilityRule
 from abm.core.state import NOT_SEARCHING, FirmState, LinkState, route_of
 from abm.network.generator import draw_suppliers
 from abm.network.spec import normalise_shares
@@ -51,6 +58,8 @@ class SupplierMarket:
         # and (buyer requirement, supplier score) for screening; None = not used.
         self.attraction: np.ndarray | None = None
         self.screen: tuple[np.ndarray, np.ndarray] | None = None
+        # Set by the platforms: which candidates each buyer sees (None: all of them).
+        self.visibility: VisibilityRule | None = None
 
     def spare_units(self, firms: FirmState) -> np.ndarray:
         """Idle plant of each firm in units per tick: plant (normal output plus the capacity
@@ -86,9 +95,33 @@ class SupplierMarket:
             rows = np.flatnonzero(groups == g)
             members = self._members[g] if g < len(self._members) else np.empty(0, dtype=int)
             members = members[weight[members] > 0]
-            if len(members):
+            if not len(members):
+                continue
+            if self.visibility is None:
                 picks[rows] = self._draw_screened(rng, buyer[rows], members, weight, firms)
+            else:
+                seen = self.visibility(buyer[rows], members, rng)
+                picks[rows] = self._draw_visible(rng, buyer[rows], members, weight, firms, seen)
         return picks
+
+    def _draw_visible(self, rng: np.random.Generator, buyers: np.ndarray, members: np.ndarray,
+                      weight: np.ndarray, firms: FirmState, seen: np.ndarray) -> np.ndarray:
+        """Draw among the candidates each buyer sees (``seen``: buyers x members), by the
+        same idle-plant weight, regional bias and screen as :meth:`_draw_screened`; -1 for a
+        buyer that sees no candidate. The screen is waived when no seen candidate passes."""
+        local = np.where(firms.region[members][None, :] == firms.region[buyers][:, None],
+                         self.network.regional_bias, 1.0)
+        w = weight[members][None, :] * local * seen
+        if self.screen is not None:
+            requirement, score = self.screen
+            passing = score[members][None, :] >= requirement[buyers][:, None]
+            screened = w * passing
+            w = np.where((screened > 0).any(axis=1)[:, None], screened, w)
+        cumulative = np.cumsum(w, axis=1)
+        total = cumulative[:, -1]
+        draw = rng.random(len(buyers)) * total
+        index = np.minimum((cumulative <= draw[:, None]).sum(axis=1), len(members) - 1)
+        return np.where(total > 0, members[index], -1)
 
     def _draw_screened(self, rng: np.random.Generator, buyers: np.ndarray, members: np.ndarray,
                        weight: np.ndarray, firms: FirmState) -> np.ndarray:

@@ -71,8 +71,11 @@ def _summary(name: str, unit: str, meaning: str, lo: float = 0.0, hi: float = IN
 
 
 ESG, TRUST, DIGITAL, TECH = ("ESG and greenwashing", "Trust", "Digital adoption", "Technology")
+PLATFORMS = "Platforms"
 #: Extension panels of the browser app, in display order.
-PANELS = (ESG, TRUST, DIGITAL, TECH)
+PANELS = (ESG, TRUST, DIGITAL, TECH, PLATFORMS)
+#: Per-platform series are declared (and reported) for the first this many platforms.
+MAX_REPORTED_PLATFORMS = 10
 UNITS = "units of goods"
 
 _ENGINE = [
@@ -105,11 +108,13 @@ _ENGINE = [
     _series("labour_cost", "money", "labour cost, all firms"),
     _series("fixed_cost", "money", "fixed (capital) cost, all firms"),
     _series("holding_cost", "money", "stock holding cost, all firms"),
-    _series("platform_fees", "money", "commission paid to platforms"),
+    _series("platform_fees", "money", "platform take paid by members (commission, or the "
+            "full-managed margin)"),
     _series("interest", "money", "interest on drawn credit"),
     _series("payouts", "money", "cash paid out above target"),
-    _series("platform_revenue", "money", "platforms' commission income"),
-    _series("platform_members", "firms", "alive platform members"),
+    _series("platform_revenue", "money", "platforms' income from members' platform sales"),
+    _series("platform_members", "firms", "alive platform members", panel=PLATFORMS,
+            right_axis=True),
     _series("subsidy_spent", "money", "policy subsidy paid this tick"),
     _series("extra_sea_lead", "ticks", "extra lead time on sea routes (chokepoint)"),
     _series("links_rewired", "links", "links switched to a new supplier this tick"),
@@ -161,6 +166,30 @@ _BEHAVIOUR = [
     _series("investment_spending", "money", "R&D, digital and ESG spending booked this tick"),
     _series("mean_buffer_weeks", "weeks", "mean extra safety stock of alive firms",
             nan=NO_FIRMS),
+]
+_NO_PLATFORM_SALES = "no platform sales this tick"
+_PLATFORMS = [
+    _series("platform_margin", "share", "members' gross margin on platform sales: (list "
+            "revenue - platform take - input and labour cost) / list revenue", -INF, 1,
+            _NO_PLATFORM_SALES, PLATFORMS),
+    _series("platform_joins", "firms", "firms joining a platform this tick", panel=PLATFORMS,
+            right_axis=True),
+    _series("platform_leaves", "firms", "firms leaving a platform this tick", panel=PLATFORMS,
+            right_axis=True),
+    *(_series(f"platform{k}_members", "firms", f"alive members of platform {k}",
+              panel=PLATFORMS, right_axis=True) for k in range(MAX_REPORTED_PLATFORMS)),
+]
+_PLATFORM_RESULTS = [
+    _summary("platform_revenue_total", "money", "fees collected by all platforms over the run "
+             "(= fees members paid)"),
+    _summary("platform_joins_total", "firms", "joins over the run"),
+    _summary("platform_leaves_total", "firms", "leaves over the run"),
+    _summary("platform_margin_mean", "share", "mean over ticks of platform_margin", -INF, 1,
+             "no platform sales in the run"),
+    _summary("resourcing_ticks_members", "ticks", "mean ticks from a supplier's failure to its "
+             "replacement, buyers on a platform", nan="no replacement by a member"),
+    _summary("resourcing_ticks_nonmembers", "ticks", "as resourcing_ticks_members, buyers on "
+             "no platform", nan="no replacement by a non-member"),
 ]
 _NO_TWIN = "a shocked run without its unshocked twin"
 _RESULTS = [
@@ -252,8 +281,8 @@ _POLICY_RESULTS = [
 ]
 
 CATALOGUE: dict[tuple[str, str], Metric] = {
-    (m.kind, m.name): m for m in (*_ENGINE, *_BEHAVIOUR, *_RESULTS, *_BEHAVIOUR_RESULTS,
-                                  *_POLICY_RESULTS)}
+    (m.kind, m.name): m for m in (*_ENGINE, *_BEHAVIOUR, *_PLATFORMS, *_RESULTS,
+                                  *_BEHAVIOUR_RESULTS, *_POLICY_RESULTS, *_PLATFORM_RESULTS)}
 
 
 def series(name: str) -> Metric:

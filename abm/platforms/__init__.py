@@ -1,12 +1,20 @@
-"""Digital platforms (spec §1): membership, commission fees and their collection.
+"""Digital platforms (spec §1, §7), one module per concern, run as one process.
 
-Platform rules live here, in one place: which firms are members at the start
-(:func:`initial_membership`, stream ``platforms``), the commission each firm pays on export
-revenue (:func:`fee_rate`) and how the fees paid reach each platform (:func:`fees_by_platform`,
-booked by ``abm.agents.Platform.collect``). Still elsewhere, to move with the platform-policy
-issue: entrants joining no platform (``abm.market.entry_exit``), platform audits of members'
-ESG claims (``behaviour.esg.platform_audit_rate``) and the SaaS boost to members' digital
-maturity (``behaviour.digital.platform_boost`` and ``platform_search_factor``).
+- :mod:`~abm.platforms.fees`: which sales go through a platform, the take in marketplace and
+  full-managed mode, the supplier margin on platform sales.
+- :mod:`~abm.platforms.membership`: firms join and leave by comparing fees with benefits.
+- :mod:`~abm.platforms.data`: members' forecasts use shared end-market demand.
+- :mod:`~abm.platforms.matching`: the visible pool of a searching buyer.
+- :mod:`~abm.platforms.process`: the ``platforms`` process that ties them to the engine.
+
+The process runs only when ``platforms.acting`` is on (staged landing, see the ODD). Off,
+the platforms are passive: the engine charges members the commission on export revenue
+(:func:`fee_rate`) and books it to their platform (:func:`fees_by_platform`).
+
+Initial membership (:func:`initial_membership`, stream ``platforms``) is drawn by the engine
+before the steady state is built. Still elsewhere: platform audits of members' ESG claims
+(``behaviour.esg.platform_audit_rate``) and the SaaS boost to members' digital maturity
+(``behaviour.digital.platform_boost`` and ``platform_search_factor``).
 """
 
 from __future__ import annotations
@@ -14,8 +22,11 @@ from __future__ import annotations
 import numpy as np
 
 from abm.core.state import FirmState
+from abm.platforms.membership import NO_PLATFORM
+from abm.platforms.process import PlatformProcess
 
-NO_PLATFORM = -1
+__all__ = ["NO_PLATFORM", "PlatformProcess", "fee_rate", "fees_by_platform",
+           "initial_membership"]
 
 
 def initial_membership(chain_leader: np.ndarray, n_platforms: int, membership_rate: float,
@@ -33,16 +44,13 @@ def initial_membership(chain_leader: np.ndarray, n_platforms: int, membership_ra
 
 
 def fee_rate(firms: FirmState, commission_rate: float) -> np.ndarray:
-    """Commission each firm pays on export revenue (members of a platform only)."""
+    """Passive platforms: commission each firm pays on export revenue (members only)."""
     return commission_rate * (firms.platform >= 0)
 
 
 def fees_by_platform(firms: FirmState, rate: np.ndarray, export_sales: np.ndarray,
                      n_platforms: int) -> np.ndarray:
-    """Fees paid this tick to each platform: rate x price x export sales, summed by platform.
-
-    The same amounts are booked as the members' ``platform_fees`` cost in the accounts, so
-    the platforms' revenue equals the fees their members paid.
-    """
+    """Passive platforms: fees paid this tick to each platform, rate x price x export sales,
+    summed by platform (the same amounts members book as ``platform_fees``)."""
     paid = rate * firms.price * export_sales
     return np.bincount(firms.platform + 1, weights=paid, minlength=n_platforms + 1)[1:]

@@ -1,0 +1,63 @@
+"""Platform sales, the platform's take and the supplier margin on platform sales.
+
+*Platform sales* of a member are the units it sells through its platform: its export sales
+(cross-border e-commerce, seed 002) plus what it ships to buyers that are members of the same
+platform (B2B sales matched on the platform). Sales to non-members and domestic final sales
+stay off the platform.
+
+The *take* is the share of the list price of a platform sale that the platform keeps. On B2B
+sales between members it is the commission ``commission_rate`` in both modes. On export sales
+(the cross-border retail channel) it depends on the mode:
+
+- ``marketplace``: the commission, ``commission_rate``.
+- ``full_managed``: the platform buys from the supplier at a price it sets and resells at
+  the list price abroad. It sets that price by Nash bargaining over the supplier's gross
+  margin, keeping ``managed_bargaining_power`` of it: take = beta x gross margin.
+
+The *supplier margin on platform sales* is measured on that cross-border channel, as the gross
+margin per unit of list price after the take: ``1 - take - (unit input + labour cost) / price``.
+The take is booked as the member's ``platform_fees`` cost and as the platform's revenue, so the
+two are equal by construction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.core.state import FirmState, LinkState
+
+
+def unit_variable_cost(firms: FirmState, labour_cost_share: float) -> np.ndarray:
+    """Per firm, input cost plus labour cost of one unit of output (at list prices)."""
+    inputs = (firms.input_coef * firms.slot_price).sum(axis=1)
+    return inputs + labour_cost_share * firms.unit_value_added
+
+
+def gross_margin(firms: FirmState, labour_cost_share: float) -> np.ndarray:
+    """Per firm, (price - unit variable cost) / price: the margin before any platform take."""
+    return 1.0 - np.divide(unit_variable_cost(firms, labour_cost_share), firms.price,
+                           out=np.ones(firms.n), where=firms.price > 0)
+
+
+def export_take(firms: FirmState, mode: str, commission_rate: float, bargaining_power: float,
+                labour_cost_share: float) -> np.ndarray:
+    """Per firm, the share of the list price of an export sale its platform would keep."""
+    if mode == "full_managed":
+        return bargaining_power * np.maximum(gross_margin(firms, labour_cost_share), 0.0)
+    return np.full(firms.n, commission_rate)
+
+
+def platform_units(firms: FirmState, links: LinkState, shipped: np.ndarray,
+                   export_sales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per firm, units sold through its platform this tick: (to members of the same platform,
+    exports); 0 for non-members."""
+    platform = firms.platform
+    member = platform >= 0
+    same = member[links.supplier] & (platform[links.supplier] == platform[links.buyer])
+    to_members = np.bincount(links.supplier, weights=shipped * same, minlength=firms.n)
+    return to_members * member, export_sales * member
+
+
+def by_platform(firms: FirmState, amount: np.ndarray, n_platforms: int) -> np.ndarray:
+    """Per-firm amounts summed by platform (non-members dropped)."""
+    return np.bincount(firms.platform + 1, weights=amount, minlength=n_platforms + 1)[1:]

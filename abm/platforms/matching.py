@@ -1,0 +1,71 @@
+"""Who sees whom: the visible pool of a buyer searching for a new supplier (spec §3.9).
+
+A searching buyer sees, among the qualifying firms of the tier and product it needs:
+
+- its *contacts*: every firm that has ever supplied it in this run;
+- firms in its own region;
+- if it is a platform member, the members of its platform (platform matching);
+- chance discoveries: each other candidate with probability ``discovery_rate`` per tick of
+  search (trade fairs, word of mouth).
+
+When it sees no qualifying candidate the search goes on and is retried next tick, so a wider
+pool (membership) shortens re-sourcing, most after a regional disaster, when the own region's
+suppliers are down. An entrant surveys the whole tier in its first tick (it has no contacts
+yet and must fill every input slot). Backup lists of chain leaders join the pool when they
+exist (not yet built).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.core.process import World
+
+
+class VisiblePool:
+    """The visible-pool rule (:data:`abm.core.levers.VisibilityRule`) and its contact book.
+
+    Args:
+        world: the world (firms, links and the tick are read at each call).
+        discovery_rate: per tick of search, chance of seeing a candidate outside the pool.
+    """
+
+    def __init__(self, world: World, discovery_rate: float) -> None:
+        self.world = world
+        self.discovery_rate = discovery_rate
+        self.contacts = np.empty(0, dtype=np.int64)  # sorted keys buyer * n + supplier
+        self.remember(np.arange(world.links.n))
+
+    def _keys(self, buyer: np.ndarray, supplier: np.ndarray) -> np.ndarray:
+        return buyer.astype(np.int64) * self.world.firms.n + supplier
+
+    def remember(self, rows: np.ndarray) -> None:
+        """Add the buyer-supplier pairs of link rows to the contact book."""
+        links = self.world.links
+        keys = self._keys(links.buyer[rows], links.supplier[rows])
+        self.contacts = np.union1d(self.contacts, keys)
+
+    def forget(self, firms_gone: np.ndarray) -> None:
+        """Drop the contacts of firm rows taken over by entrants (a new firm, new contacts)."""
+        if not len(firms_gone) or not len(self.contacts):
+            return
+        n = self.world.firms.n
+        gone = np.zeros(n, dtype=bool)
+        gone[firms_gone] = True
+        keep = ~(gone[self.contacts // n] | gone[self.contacts % n])
+        self.contacts = self.contacts[keep]
+
+    def __call__(self, buyers: np.ndarray, candidates: np.ndarray, rng: np.random.Generator
+                 ) -> np.ndarray:
+        """Which candidates each buyer sees (a bool matrix, buyers x candidates)."""
+        firms = self.world.firms
+        region, platform = firms.region, firms.platform
+        seen = region[buyers][:, None] == region[candidates][None, :]
+        on = platform[buyers][:, None]
+        seen |= (on >= 0) & (on == platform[candidates][None, :])
+        keys = self._keys(buyers[:, None], candidates[None, :])
+        seen |= np.isin(keys, self.contacts)
+        seen |= rng.random(seen.shape) < self.discovery_rate
+        tick = self.world.tick
+        seen[(firms.entered_at[buyers] == tick) & (tick > 0)] = True
+        return seen

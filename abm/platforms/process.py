@@ -1,0 +1,202 @@
+"""The platforms as one process: fees, membership, data sharing and the visible pool.
+
+Registered as ``platforms``; the engine builds it when ``platforms.acting`` is on and
+``platforms.n_platforms > 0`` (off, the platforms are passive: they only collect the
+commission on members' exports, as before issue 9). It folds its levers
+*after* firm behaviour (the behaviour layer replaces the demand signal and supplier-market
+levers it receives; the platforms refine what firms decided: members blend in shared data,
+buyers search their visible pool). ``commission_rate`` and ``mode`` are plain public
+attributes, so a policy instrument (platform regulation) may cap or change them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from abm.core.levers import AccountLevers, ForecastLevers, MatchLevers, MembershipLevers
+from abm.core.process import Process, World
+from abm.core.registry import PROCESSES
+from abm.core.rules import demand_seen
+from abm.core.state import ASSEMBLY_TIER
+from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
+from abm.platforms import data, fees, membership
+from abm.platforms.matching import VisiblePool
+
+
+@PROCESSES.register("platforms")
+class PlatformProcess(Process):
+    """Platforms' behaviour (see the modules of :mod:`abm.platforms`).
+
+    Args:
+        world: the world at the start.
+
+    Attributes:
+        commission_rate: marketplace commission on members' platform sales.
+        mode: ``marketplace`` or ``full_managed``.
+        revenue_last: per platform, fees collected this tick.
+    """
+
+    name = "platforms"
+    streams = ("platforms.membership", "platforms.visibility")
+
+    def __init__(self, world: World) -> None:
+        cfg = world.config.platforms
+        self.cfg = cfg
+        self.world = world
+        self.commission_rate: float = cfg.commission_rate
+        self.mode: str = cfg.mode
+        self.n_platforms = cfg.n_platforms
+        firms = world.firms
+        self.labour_share = world.config.finance.labour_cost_share
+        self.export_share = world.config.market.export_share
+        self.steady_final = float(np.where(firms.tier == ASSEMBLY_TIER, firms.normal_output,
+                                           0.0).sum())
+        self.rng = world.stream("platforms.membership")
+        self.visibility_rng = world.stream("platforms.visibility")
+        self.taste = self.rng.normal(0.0, cfg.taste_sd, firms.n)
+        self.pool = VisiblePool(world, cfg.discovery_rate) if cfg.visibility else None
+        self.fee_due = np.zeros(firms.n)
+        self.margin_last = float("nan")
+        self.revenue_last = np.zeros(self.n_platforms)
+        self.revenue_total = 0.0
+        self.joins = self.leaves = 0
+        self.joins_total = self.leaves_total = 0
+        self.margin_sum, self.margin_ticks = 0.0, 0
+        self.failed_seen = world.links.failed_at.copy()
+        self.waits: list[tuple[np.ndarray, np.ndarray]] = []  # (ticks waited, buyer member?)
+
+    def export_take(self) -> np.ndarray:
+        """Per firm, the share of the list price of an export sale its platform would keep
+        (the commission in marketplace mode, the bargained margin in full-managed mode)."""
+        return fees.export_take(self.world.firms, self.mode, self.commission_rate,
+                                self.cfg.managed_bargaining_power, self.labour_share)
+
+    def _fees(self, to_members: np.ndarray, export: np.ndarray) -> np.ndarray:
+        """Per firm, the take on the given platform sales (units)."""
+        price = self.world.firms.price
+        return price * (self.commission_rate * to_members + self.export_take() * export)
+
+    def planned_spending(self, world: World) -> np.ndarray:
+        """Fees at the steady state (steady flows to members, steady exports)."""
+        firms, links = world.firms, world.links
+        flow = links.share * firms.normal_output[links.buyer]
+        export = np.where(firms.tier == ASSEMBLY_TIER, firms.normal_output, 0.0)
+        return self._fees(*fees.platform_units(firms, links, flow, export * self.export_share))
+
+    # ------------------------------------------------------------------ phase 4
+    def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
+        """Members' forecasts follow end-market demand shared through the platform."""
+        own = demand_seen(world.firms) if levers.demand_signal is None else levers.demand_signal
+        signal = data.shared_signal(world.firms, own, self.steady_final, self.cfg.data_sharing)
+        return replace(levers, demand_signal=signal)
+
+    # ---------------------------------------------------------------- phase 6-7
+    def sales(self, world: World, shipped: np.ndarray, export_sales: np.ndarray) -> None:
+        """Charge the take on this tick's platform sales (booked in :meth:`account`)."""
+        firms = world.firms
+        to_members, export = fees.platform_units(firms, world.links, shipped, export_sales)
+        self.fee_due = self._fees(to_members, export) * firms.alive
+        self.revenue_last = fees.by_platform(firms, self.fee_due, self.n_platforms)
+        self.revenue_total += float(self.revenue_last.sum())
+        # The supplier margin on the cross-border channel (where the two modes differ).
+        listed = firms.price * export
+        cost = fees.unit_variable_cost(firms, self.labour_share) * export
+        total = float(listed.sum())
+        kept = listed * (1.0 - self.export_take()) - cost
+        self.margin_last = float(kept.sum() / total) if total > 0 else float("nan")
+        if total > 0:
+            self.margin_sum += self.margin_last
+            self.margin_ticks += 1
+
+    def account(self, world: World, levers: AccountLevers) -> AccountLevers:
+        """Members pay the take as ``platform_fees`` (the platforms' revenue)."""
+        return levers.with_cost("platform_fees", self.fee_due)
+
+    # ------------------------------------------------------------------ phase 9
+    def match(self, world: World, levers: MatchLevers) -> MatchLevers:
+        """Buyers search their visible pool."""
+        self.failed_seen = world.links.failed_at.copy()
+        if self.pool is None:
+            return levers
+        return replace(levers, visibility=self._visible)
+
+    def _visible(self, buyers: np.ndarray, candidates: np.ndarray, rng: np.random.Generator
+                 ) -> np.ndarray:
+        assert self.pool is not None
+        return self.pool(buyers, candidates, self.visibility_rng)
+
+    def after_sourcing(self, world: World, tick: int, rewired: np.ndarray) -> None:
+        """Remember new contacts; record re-sourcing times by the buyer's membership."""
+        if not len(rewired):
+            return
+        if self.pool is not None:
+            self.pool.remember(rewired)
+        buyer = world.links.buyer[rewired]
+        self.waits.append((tick - self.failed_seen[rewired], world.firms.platform[buyer] >= 0))
+
+    # ----------------------------------------------------------------- phase 11
+    def membership(self, world: World, levers: MembershipLevers) -> MembershipLevers:
+        """Entrants start outside and decide at once; everyone decides at reviews."""
+        firms, tick = world.firms, world.tick
+        entrants = firms.alive & (firms.entered_at == tick) & (tick > 0)
+        review = self.cfg.review_ticks > 0 and tick % self.cfg.review_ticks == 0
+        self.joins = self.leaves = 0
+        if not entrants.any() and not review:
+            return levers
+        platform = firms.platform.copy()
+        platform[entrants] = membership.NO_PLATFORM
+        if entrants.any():
+            self.taste[entrants] = self.rng.normal(0.0, self.cfg.taste_sd, int(entrants.sum()))
+            if self.pool is not None:
+                self.pool.forget(np.flatnonzero(entrants))
+                self.pool.remember(np.flatnonzero(entrants[world.links.buyer]
+                                                  & world.links.active))
+        eligible = (entrants | (review & firms.alive)) & ~firms.chain_leader
+        gain = membership.membership_gain(
+            firms, platform, self.cfg, self.export_take(), self.commission_rate,
+            fees.gross_margin(firms, self.labour_share), self.export_share, self.taste)
+        platform, self.joins, self.leaves = membership.review(
+            platform, gain, eligible, self.cfg.switch_rate, self.rng)
+        self.joins_total += self.joins
+        self.leaves_total += self.leaves
+        return replace(levers, platform=platform)
+
+    # ----------------------------------------------------------------- outputs
+    def tick_metrics(self) -> dict[str, float]:
+        """Platform series (fees paid and platform revenue replace the engine's zeros)."""
+        firms = self.world.firms
+        counts = np.bincount(firms.platform[firms.alive] + 1,
+                             minlength=self.n_platforms + 1)[1:]
+        return {
+            # What members' accounts booked, and what the platforms collected: equal (tested).
+            "platform_fees": self.world.ledger.other.get("platform_fees", 0.0),
+            "platform_revenue": float(self.revenue_last.sum()),
+            "platform_margin": self.margin_last,
+            "platform_joins": float(self.joins),
+            "platform_leaves": float(self.leaves),
+            **{f"platform{k}_members": float(counts[k])
+               for k in range(min(self.n_platforms, MAX_REPORTED_PLATFORMS))},
+        }
+
+    def outcomes(self) -> dict[str, float]:
+        """Run totals: revenue, joins, leaves, mean margin, re-sourcing by membership."""
+        waits = [w for w, _ in self.waits]
+        member = [m for _, m in self.waits]
+        waits_all = np.concatenate(waits) if waits else np.empty(0)
+        member_all = np.concatenate(member) if member else np.empty(0, dtype=bool)
+
+        def mean(x: np.ndarray) -> float:
+            return float(x.mean()) if len(x) else float("nan")
+
+        return {
+            "platform_revenue_total": self.revenue_total,
+            "platform_joins_total": float(self.joins_total),
+            "platform_leaves_total": float(self.leaves_total),
+            "platform_margin_mean": (self.margin_sum / self.margin_ticks if self.margin_ticks
+                                     else float("nan")),
+            "resourcing_ticks_members": mean(waits_all[member_all]),
+            "resourcing_ticks_nonmembers": mean(waits_all[~member_all]),
+        }
+
