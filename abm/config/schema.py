@@ -224,7 +224,7 @@ class PlatformConfig:
     acting: bool = param(False, unit="flag",
         meaning="platforms act: fees on all platform sales, modes, membership dynamics, data "
         "sharing, visible pool (issue 9); off, they only collect the commission on members' "
-        "exports", source="staged landing: on once re-calibrated (ODD 7.12)")
+        "exports", source="staged landing: on once re-calibrated (ODD 7.13)")
     n_platforms: int = param(2, low=0, high=100, unit="count",
         meaning="platforms (0: no platform process; the engine alone)", source="S004")
     membership_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
