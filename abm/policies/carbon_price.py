@@ -58,7 +58,7 @@ class CarbonPrice(Instrument):
                              if params.exports_only else np.ones(firms.n))
         self.revenue_total = 0.0  # carbon revenue of the state over the run
         self.cost = np.zeros(firms.n)  # carbon cost this period, per firm
-        self.sales = np.zeros(firms.n)  # revenue this period, per firm
+        self.period_revenue = np.zeros(firms.n)  # revenue this period, per firm
 
     def account(self, world: World, levers: AccountLevers) -> AccountLevers:
         """Charge this tick's priced emissions."""
@@ -69,16 +69,16 @@ class CarbonPrice(Instrument):
         cost = self.params.price * rate * firms.produced * self.priced_share * firms.alive
         self.revenue_total += float(cost.sum())
         self.cost += cost
-        self.sales += firms.revenue
+        self.period_revenue += firms.revenue
         return levers.with_cost("carbon", cost)
 
     def investment(self, world: World, levers: InvestmentLevers) -> InvestmentLevers:
         """The latest period's carbon cost per unit of revenue, for the ESG payoff."""
         if world.tick % world.config.behaviour.period != 0 or not self.cost.any():
             return levers
-        burden = np.divide(self.cost, self.sales, out=np.zeros(world.firms.n),
-                           where=self.sales > 0)
-        self.cost, self.sales = np.zeros(world.firms.n), np.zeros(world.firms.n)
+        burden = np.divide(self.cost, self.period_revenue, out=np.zeros(world.firms.n),
+                           where=self.period_revenue > 0)
+        self.cost, self.period_revenue = np.zeros(world.firms.n), np.zeros(world.firms.n)
         return levers.with_esg_cost(burden)
 
     def outcomes(self) -> dict[str, float]:
