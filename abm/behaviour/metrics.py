@@ -83,7 +83,8 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
     out["emissions_total"] = emissions
     if value_added > 0:
         tech_va = float(value_added_by_firm[layer.record.technology_rows(firms)].sum())
-        layer.record.last_ratios = (emissions / value_added, min(1.0, tech_va / value_added))  # a share; sums round off
+        # A share of value added: clip the round-off of the two sums above 1.
+        layer.record.last_ratios = (emissions / value_added, min(1.0, tech_va / value_added))
     out["emission_intensity"], out["tech_va_share"] = layer.record.last_ratios
     if not layer.record.period_cache:
         layer.record.period_cache = period_series(layer)
