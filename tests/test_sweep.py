@@ -158,7 +158,7 @@ def test_fast_point_config_equals_full_composition() -> None:
                       ("network.tier_shares=[0.4,0.3,0.2,0.1]", "policy=baseline",
                        "scenario.shocks.regional_disaster.recovery.profile=step",
                        "behaviour.upgrading.enabled=false", "platforms.mode=full_managed"),
-                      ("scenario=[pandemic,regional_disaster]", "ticks=80")):
+                      ("scenario=[pandemic,regional_disaster]", "ticks=130")):  # both onsets inside
         fast = _point_config(overrides)
         full = compose_config([*overrides, *QUIET])
         assert dataclasses.asdict(fast) == dataclasses.asdict(full), overrides
