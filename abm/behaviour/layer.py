@@ -126,24 +126,24 @@ class BehaviourLayer(Process):
         return self.cfg.investment.budget_share * np.maximum(world.steady_profit, 0.0)
 
     # -------------------------------------------------------------- lever folds
+    def _fold[L](self, hook: str, levers: L) -> L:
+        """Pass ``levers`` through the mechanisms' ``hook`` in their fixed order."""
+        for mechanism in self.mechanisms:
+            levers = getattr(mechanism, hook)(mechanism.world, levers)
+        return levers
+
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
         """Phase 4: demand signal and staged recipes."""
         self.hook_calls += 1
-        for mechanism in self.mechanisms:
-            levers = mechanism.forecast(mechanism.world, levers)
-        return levers
+        return self._fold("forecast", levers)
 
     def order(self, world: World, levers: OrderLevers) -> OrderLevers:
         """Phase 4: planned forecast, safety stock, order weights."""
-        for mechanism in self.mechanisms:
-            levers = mechanism.order(mechanism.world, levers)
-        return levers
+        return self._fold("order", levers)
 
     def ration(self, world: World, levers: RationingLevers) -> RationingLevers:
         """Phase 5: who is served first."""
-        for mechanism in self.mechanisms:
-            levers = mechanism.ration(mechanism.world, levers)
-        return levers
+        return self._fold("ration", levers)
 
     def account(self, world: World, levers: AccountLevers) -> AccountLevers:
         """Phase 7: spending and fines, then the mechanisms' rates and labour cost."""
@@ -151,27 +151,19 @@ class BehaviourLayer(Process):
         levers = levers.with_cost("investment", investment)
         if fines is not None:
             levers = levers.with_cost("fines", fines)
-        for mechanism in self.mechanisms:
-            levers = mechanism.account(mechanism.world, levers)
-        return levers
+        return self._fold("account", levers)
 
     def source(self, world: World, levers: SourcingLevers) -> SourcingLevers:
         """Phase 9: switch thresholds and search times."""
-        for mechanism in self.mechanisms:
-            levers = mechanism.source(mechanism.world, levers)
-        return levers
+        return self._fold("source", levers)
 
     def match(self, world: World, levers: MatchLevers) -> MatchLevers:
         """Phases 9 and 11: supplier attraction and screening."""
-        for mechanism in self.mechanisms:
-            levers = mechanism.match(mechanism.world, levers)
-        return levers
+        return self._fold("match", levers)
 
     def solvency(self, world: World, levers: SolvencyLevers) -> SolvencyLevers:
         """Phase 11: credit lines for the exit rule."""
-        for mechanism in self.mechanisms:
-            levers = mechanism.solvency(mechanism.world, levers)
-        return levers
+        return self._fold("solvency", levers)
 
     # ------------------------------------------------------------------ phase 8
     def signals(self, world: World, tick: int, production: Any) -> None:
