@@ -81,8 +81,9 @@ def place_orders(firms: FirmState, links: LinkState, cfg: MarketConfig,
     # A slot with no live supplier cannot order: its buyer is searching for one.
     want = np.maximum(gap, 0.0) * firms.alive[:, None] * (slot_weight > 0).reshape(gap.shape)
     flat_want = want.reshape(-1)
-    order = np.divide(flat_want[key] * weight, slot_weight[key],
-                      out=np.zeros(links.n), where=slot_weight[key] > 0)
+    link_slot_weight = slot_weight[key]  # one gather, used twice
+    order = np.divide(flat_want[key] * weight, link_slot_weight,
+                      out=np.zeros(links.n), where=link_slot_weight > 0)
     links.backlog += order
     firms.on_order += want
     firms.orders_received = np.bincount(links.supplier, weights=order, minlength=firms.n)

@@ -94,7 +94,8 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
     # volume and fills 1; measuring against the whole backlog would read it as failing
     # and drive its customers away just as it recovers (issue 8). Blocked (embargoed)
     # parts count as not filled.
-    expected = (links.share * firms.input_coef[links.buyer, links.slot]
+    # The flat slot key (cached on the links) gathers input_coef[buyer, slot] in one pass.
+    expected = (links.share * firms.input_coef.take(links.slot_key(firms.n_slots))
                 * firms.forecast[links.buyer])
     due = np.minimum(links.backlog, expected)
     fill = np.divide(np.minimum(shipped, due), due, out=np.full_like(shipped, np.nan),

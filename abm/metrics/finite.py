@@ -43,6 +43,11 @@ class NonFiniteStateError(ArithmeticError):
 
 def _bad_rows(values: np.ndarray) -> int:
     """Rows (firms or links) with any non-finite entry; 0 in the usual case after one pass."""
+    # Fast path: a sum is finite only if every entry is (a NaN or an infinity propagates),
+    # and summing allocates nothing, unlike ``isfinite``. A finite sum that overflows to inf
+    # only sends us down the exact check below.
+    if np.isfinite(values.sum()):
+        return 0
     finite = np.isfinite(values)
     if finite.all():
         return 0
