@@ -160,17 +160,22 @@ class EcosystemModel(mesa.Model):
         budget = Budget(config.policy.budget_per_year)
         instruments = build_instruments(self.world, config.policy.instruments, budget)
         self.regulator = Regulator(self, instruments, budget)
+        # The platforms fold after behaviour (they refine the levers firms chose) but are
+        # built first: their services (SaaS tools, matching) are published state the
+        # behaviour reads when it starts. Not acting, the engine charges the export
+        # commission below.
+        platform_factory = PROCESSES["platforms"]
+        self.platform_process: PlatformProcess | None = (
+            platform_factory(self.world.bound_to("platforms", platform_factory.streams))
+            if platforms.n_platforms > 0 else None)
+        self.platform_acting = self.platform_process is not None and platforms.acting
+        self.processes: list[Process] = [
+            *instruments, *([self.platform_process] if self.platform_process else [])]
         factory = PROCESSES["behaviour"]
         self.behaviour: Process | None = (
             factory(self.world.bound_to("behaviour", factory.streams),
                     onset=self.shock_window.onset) if behaviour else None)
-        # Acting platforms (``platforms.acting``) fold after behaviour: they refine the
-        # levers firms chose. Off, platforms only collect the export commission below.
-        platform_factory = PROCESSES["platforms"]
-        self.platform_process: PlatformProcess | None = (
-            platform_factory(self.world.bound_to("platforms", platform_factory.streams))
-            if platforms.acting and platforms.n_platforms > 0 else None)
-        self.processes: list[Process] = [
+        self.processes = [
             *instruments, *([self.behaviour] if self.behaviour else []),
             *([self.platform_process] if self.platform_process else [])]
         # Each process sees the world bound to the random streams it declared.
@@ -342,7 +347,7 @@ class EcosystemModel(mesa.Model):
 
         # 7 accounts: passive platforms charge the export commission here; acting ones book
         # their take through the account levers.
-        fees = (np.zeros(firms.n) if self.platform_process
+        fees = (np.zeros(firms.n) if self.platform_acting
                 else fee_rate(firms, cfg.platforms.commission_rate))
         accounts = AccountLevers()
         for process, world in processes:
@@ -351,7 +356,8 @@ class EcosystemModel(mesa.Model):
             firms, links, result.shipped, export_sales, fees, cfg.finance,
             interest_rate=accounts.interest_rate, labour_factor=accounts.labour_factor,
             other_costs=_other_costs(accounts))
-        paid = (self.platform_process.revenue_last if self.platform_process
+        paid = (self.platform_process.revenue_last
+                if self.platform_process is not None and self.platform_acting
                 else fees_by_platform(firms, fees, export_sales, len(self.platforms)))
         platform_revenue = sum(p.collect(float(fee)) for p, fee in
                                zip(self.platforms, paid, strict=True))

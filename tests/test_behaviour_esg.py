@@ -35,7 +35,7 @@ def test_higher_detection_probability_gives_less_greenwashing() -> None:
 def test_without_detection_or_verification_greenwashing_spreads() -> None:
     start, late = _greenwashing(("behaviour.esg.detection_probability=0",
                                  "behaviour.esg.audit_rate=0",
-                                 "behaviour.esg.platform_audit_rate=0"))
+                                 "platforms.audit_rate=0"))
     assert late > start
 
 

@@ -2,7 +2,8 @@
 
 Each firm has a digital maturity ``M`` in [0, 1]; it counts as *adopted* (uses supply-chain
 management systems) at ``M >= adoption_threshold``. SMEs start Beta-distributed around
-``initial_mean`` (platform members ``platform_boost`` higher: SaaS tools), chain leaders around
+``initial_mean`` (plus the head start of tools a process provides, published as
+``tools_maturity``: a platform's SaaS tools for its members), chain leaders around
 ``leader_level``; the defaults put 10-20% of SMEs above the threshold (seed 004: SME
 supply-chain-system use 10-20%). Digital spending ``s`` (per unit of period revenue) raises
 maturity after ``lag_periods`` (implementation lag): ``M += efficiency * s * (1 - M)``, and
@@ -20,7 +21,9 @@ Effects (every tick):
   ``e ~ N(0, (legacy_forecast_noise * (1 - M))^2)``, a planning error redrawn every period
   (legacy planning revises its forecast model monthly);
 * **search**: a replacement search takes
-  ``round(search_ticks * (1 - search_speedup * M) * platform_factor)`` ticks (at least 1);
+  ``round(search_ticks * (1 - search_speedup * M) * f)`` ticks (at least 1), where ``f`` is
+  the per-firm factor a matching service publishes as ``search_factor`` (a platform's, for
+  its members; 1 without);
 * **early visibility**: an adopted buyer sees at once when a supplier's availability falls
   below ``early_warning`` and weights its orders to that supplier by the availability, so it
   leans on its other suppliers without waiting for the fill rate to drop (monitoring rather
@@ -63,26 +66,26 @@ class DigitalState:
     visible_use: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
-def initial_maturity(firms: FirmState, cfg: DigitalConfig, rng: np.random.Generator
-                     ) -> np.ndarray:
+def initial_maturity(firms: FirmState, cfg: DigitalConfig, rng: np.random.Generator,
+                     tools: np.ndarray | None = None) -> np.ndarray:
     """Draw starting maturities (see the module docstring), shifted by ``initial_shift_sd``.
 
     Args:
-        firms: firm state (chain leaders, platform membership).
+        firms: firm state (chain leaders).
         cfg: digital parameters.
         rng: the digital stream.
+        tools: per firm, the maturity that tools provided to it add (None: none).
     """
     n = firms.n
     sme = beta_draw(rng, cfg.initial_mean, cfg.initial_sd, n)
     leader = beta_draw(rng, cfg.leader_level, 0.05, n)
-    maturity = np.where(firms.chain_leader, leader,
-                        sme + cfg.platform_boost * (firms.platform >= 0))
+    maturity = np.where(firms.chain_leader, leader, sme if tools is None else sme + tools)
     maturity = maturity + cfg.initial_shift_sd * cfg.initial_sd
     return clip(maturity, 0.0, MAX_MATURITY)
 
 
 def init_digital(firms: FirmState, links: LinkState, cfg: DigitalConfig,
-                 rng: np.random.Generator) -> DigitalState:
+                 rng: np.random.Generator, tools: np.ndarray | None = None) -> DigitalState:
     """Digital state at the start, with the per-tick weights already derived.
 
     Args:
@@ -90,9 +93,10 @@ def init_digital(firms: FirmState, links: LinkState, cfg: DigitalConfig,
         links: link state.
         cfg: digital parameters.
         rng: the digital stream.
+        tools: per firm, the maturity that tools provided to it add (None: none).
     """
     n = firms.n
-    state = DigitalState(maturity=initial_maturity(firms, cfg, rng),
+    state = DigitalState(maturity=initial_maturity(firms, cfg, rng, tools),
                          pending=np.zeros((cfg.lag_periods, n)),
                          previous_orders=firms.orders_received.copy(),
                          delay_weight=np.zeros(n), visibility_weight=np.zeros(n),
@@ -174,19 +178,20 @@ def noisy_forecast(state: DigitalState, firms: FirmState) -> np.ndarray:
     return firms.forecast * state.planning_factor
 
 
-def search_ticks(state: DigitalState, firms: FirmState, base: int, cfg: DigitalConfig
-                 ) -> np.ndarray:
+def search_ticks(state: DigitalState, base: int, cfg: DigitalConfig,
+                 factor: np.ndarray | None = None) -> np.ndarray:
     """Ticks a replacement search takes for each buyer.
 
     Args:
         state: digital state.
-        firms: firm state (platform membership).
         base: the engine's ``sourcing.search_ticks``.
         cfg: digital parameters.
+        factor: per firm, a matching service's factor on the search time (None: 1).
     """
-    # A lookup by membership, not a select by a scattered mask (which branches on every firm).
-    platform = np.array([1.0, cfg.platform_search_factor]).take(firms.platform >= 0)
-    ticks = np.rint(base * (1.0 - cfg.search_speedup * state.maturity) * platform)
+    ticks = base * (1.0 - cfg.search_speedup * state.maturity)
+    if factor is not None:
+        ticks = ticks * factor
+    ticks = np.rint(ticks)
     if not np.isfinite(ticks).all():  # a cast would turn NaN into an arbitrary integer
         bad = int((~np.isfinite(ticks)).sum())
         raise NonFiniteStateError(None, "digital maturity (search ticks)", bad, "firms")

@@ -11,8 +11,9 @@ Buyers do not see ``X``. They see an ESG **rating**
   disclosure is shrunk toward the population mean disclosure ``m`` by the credibility weight
   ``c = unverified_weight`` (the posterior mean of a noisy signal) and read with noise.
 
-Each period a firm is audited with probability ``audit_rate`` (platform members also with
-``platform_audit_rate``: platforms verify their members' ESG data, seed 003). An audit of a
+Each period a firm is audited with probability ``audit_rate``, and independently with the
+per-firm probability that another process sets for second-party audits (the
+``member_audit_rate`` lever: platforms verify their members' ESG data, seed 003). An audit of a
 firm with ``g > gap_tolerance`` detects it with ``detection_probability``: the gap is erased,
 the firm pays a fine (``fine_weeks`` of revenue), its **reputation** ``R`` loses the share
 ``reputation_penalty`` and every buyer's trust in it falls (harder for buyers near the end
@@ -190,22 +191,28 @@ def update_ratings(state: EsgState, alive: np.ndarray, tick: int, cfg: EsgConfig
 
 
 def audit(state: EsgState, firms: FirmState, tick: int, cfg: EsgConfig,
-          rng: np.random.Generator) -> np.ndarray:
-    """Third-party and platform audits; returns the indices of detected greenwashers.
+          rng: np.random.Generator, second_party: np.ndarray | None = None) -> np.ndarray:
+    """Third-party and second-party audits; returns the indices of detected greenwashers.
 
     Detection erases the gap, verifies the true score and cuts reputation; the caller books
     the fine and cuts buyers' trust.
 
     Args:
         state: ESG state.
-        firms: firm state (alive, platform membership).
+        firms: firm state (alive).
         tick: current tick.
         cfg: ESG parameters (rates per review).
         rng: the ESG stream.
+        second_party: per firm, the probability of a second-party audit over the review
+            (None: none).
     """
-    third_party, platform, detect = rng.random((3, firms.n))
-    audited = firms.alive & ((third_party < cfg.audit_rate)
-                             | ((firms.platform >= 0) & (platform < cfg.platform_audit_rate)))
+    # Three draws per firm whether or not anyone runs second-party audits, so that switching
+    # them on or off never shifts the detection draws.
+    third_party, other, detect = rng.random((3, firms.n))
+    audited = third_party < cfg.audit_rate
+    if second_party is not None:
+        audited |= other < second_party
+    audited &= firms.alive
     detected = audited & (state.gap > cfg.gap_tolerance) & (detect < cfg.detection_probability)
     state.gap[detected] = 0.0
     audited_rows = np.flatnonzero(audited)  # rows, not the scattered mask (see above)

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 
 
-def per_review(rate: float, periods: int) -> float:
+def per_review[R: (float, np.ndarray)](rate: R, periods: int) -> R:
     """A per-period probability compounded over a review's periods."""
     return 1.0 - (1.0 - rate) ** periods
 
@@ -117,15 +117,16 @@ def _review_signals(layer: BehaviourLayer, firms: FirmState, tick: int, view: Li
         periods = cfg.review_periods
         policy = layer.world.investment_levers  # audits and fines a disclosure mandate sets
         audit_rate = cfg.esg.audit_rate if policy.audit_rate is None else policy.audit_rate
+        second_party = (None if policy.member_audit_rate is None
+                        else per_review(policy.member_audit_rate, periods))
         review_cfg = replace(
             cfg.esg, audit_rate=per_review(audit_rate, periods),
-            platform_audit_rate=per_review(cfg.esg.platform_audit_rate, periods),
             revision_rate=per_review(cfg.esg.revision_rate, periods),
             reputation_learning=per_review(cfg.esg.reputation_learning, periods))
         detected = layer.esg.review(
             firms, tick, view, review_cfg, layer.spending, revenue, cfg.period,
             layer.investing.margin, layer.tier_order, layer.trust if on["trust"] else None,
-            fine_weeks=policy.fine_weeks, esg_cost=policy.esg_cost)
+            fine_weeks=policy.fine_weeks, esg_cost=policy.esg_cost, second_party=second_party)
         stats["esg_detections"] = float(detected)
     if on["finance"]:
         layer.finance.review(firms, view, layer.esg.state.rating, layer.trust.state.trust,

@@ -264,6 +264,17 @@ class PlatformConfig:
     discovery_rate: float = param(0.1, low=0.0, high=1.0, unit="share",
         meaning="per tick of search, chance a buyer sees a candidate outside its pool",
         source="C")
+    # Platform services, active whether or not ``acting`` is on (they predate issue 9).
+    audit_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
+        meaning="per period probability a platform verifies a member's ESG data (with "
+        "`behaviour.esg` on)", source="seed 003 (platforms verify ESG data, blockchain "
+        "traceability)")
+    saas_boost: float = param(0.1, low=0.0, high=1.0, unit="share",
+        meaning="members' SaaS tools: digital maturity a member starts with on top of its "
+        "own", source="seed 004 (platform SaaS tools)")
+    search_factor: float = param(0.75, low=0.0, high=1.0, unit="share",
+        meaning="members' search time x this (platform matching; with `behaviour.digital` "
+        "on)", source="seed 004 (platform matching)")
 
 
 @dataclass
@@ -338,9 +349,6 @@ class EsgConfig:
     audit_rate: float = param(0.03, low=0.0, high=1.0, unit="share",
         meaning="per period probability of a third-party audit",
         source="assumption (later policy issues add mandates)")
-    platform_audit_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
-        meaning="per period probability a platform verifies a member",
-        source="seed 003 (platforms verify ESG data, blockchain traceability)")
     detection_probability: float = param(0.5, low=0.0, high=1.0, unit="share",
         meaning="an audit of a greenwasher uncovers the gap",
         source="issue; seed 003 (greenwashing detection)")
@@ -518,9 +526,6 @@ class DigitalConfig:
         meaning="s.d. of SME digital maturity", source="seed 004")
     leader_level: float = param(0.85, low=0.0, high=1.0, unit="share",
         meaning="mean digital maturity of chain leaders", source="spec §1; seed 004")
-    platform_boost: float = param(0.1, low=0.0, high=1.0, unit="share",
-        meaning="platform members start this much higher (SaaS tools)",
-        source="seed 004 (platform SaaS tools)")
     initial_shift_sd: float = param(0.0, low=-5.0, high=5.0, unit="–",
         meaning="experiments: shift everyone's start by k s.d.",
         source="experiments (seed 002: +1 s.d.)")
@@ -545,8 +550,6 @@ class DigitalConfig:
     search_speedup: float = param(0.5, low=0.0, high=1.0, unit="share",
         meaning="search ticks x (1 - speedup * maturity)",
         source="seed 000/004 (digital agility)")
-    platform_search_factor: float = param(0.75, low=0.0, high=1.0, unit="share",
-        meaning="platform members search this much faster", source="seed 004 (platform matching)")
     early_warning: float = param(0.7, low=0.0, high=1.0, unit="share",
         meaning="(tick) adopters see a supplier below this availability",
         source="seed 004 (in-event monitoring)")

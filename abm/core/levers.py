@@ -158,6 +158,9 @@ class InvestmentLevers:
             as far.
         audit_rate: per firm, the per-period probability of an ESG audit (None: the
             behaviour's ``esg.audit_rate``).
+        member_audit_rate: per firm, the per-period probability that an organisation the
+            firm belongs to (its platform) verifies its ESG data, drawn independently of the
+            audit above (None: none).
         fine_weeks: per firm, the fine for detected greenwashing in weeks of revenue (None:
             ``esg.fine_weeks``).
         esg_cost: per firm, policy costs (+) or benefits (-) that depend on the firm's ESG
@@ -167,6 +170,7 @@ class InvestmentLevers:
 
     cost_share: MappingProxyType[str, np.ndarray] = field(default_factory=lambda: _EMPTY)
     audit_rate: np.ndarray | None = None
+    member_audit_rate: np.ndarray | None = None
     fine_weeks: np.ndarray | None = None
     esg_cost: np.ndarray | None = None
 

@@ -4,17 +4,18 @@
   full-managed mode, the supplier margin on platform sales.
 - :mod:`~abm.platforms.membership`: firms join and leave by comparing fees with benefits.
 - :mod:`~abm.platforms.data`: members' forecasts use shared end-market demand.
-- :mod:`~abm.platforms.matching`: the visible pool of a searching buyer.
+- :mod:`~abm.platforms.matching`: the visible pool of a searching buyer; members' faster search.
+- :mod:`~abm.platforms.audits`: platforms verify members' ESG data.
+- :mod:`~abm.platforms.saas`: SaaS tools raise members' digital maturity.
 - :mod:`~abm.platforms.process`: the ``platforms`` process that ties them to the engine.
 
-The process runs only when ``platforms.acting`` is on (staged landing, see the ODD). Off,
-the platforms are passive: the engine charges members the commission on export revenue
-(:func:`fee_rate`) and books it to their platform (:func:`fees_by_platform`).
+The services (audits, SaaS tools, faster matching) run whenever there are platforms; the rest
+only when ``platforms.acting`` is on (staged landing, see the ODD). Not acting, the
+platforms only collect the commission on members' export revenue (:func:`fee_rate`), booked
+to their platform (:func:`fees_by_platform`).
 
 Initial membership (:func:`initial_membership`, stream ``platforms``) is drawn by the engine
-before the steady state is built. Still elsewhere: platform audits of members' ESG claims
-(``behaviour.esg.platform_audit_rate``) and the SaaS boost to members' digital maturity
-(``behaviour.digital.platform_boost`` and ``platform_search_factor``).
+before the steady state is built.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Who sees whom: the visible pool of a buyer searching for a new supplier (spec §3.9).
+"""Who sees whom: the visible pool of a buyer searching for a new supplier (spec §3.9), and
+how fast members search.
+
+Platform matching speeds members' searches: a member's search time is multiplied by
+``platforms.search_factor`` (:func:`search_factor`, published as ``search_factor``; the digital
+mechanism applies it with the effect of the buyer's own digital maturity).
 
 A searching buyer sees, among the qualifying firms of the tier and product it needs:
 
@@ -20,6 +25,13 @@ from __future__ import annotations
 import numpy as np
 
 from abm.core.process import World
+from abm.core.state import FirmState
+
+
+def search_factor(firms: FirmState, factor: float) -> np.ndarray:
+    """Per firm, the factor on its search time: ``factor`` for members, 1 otherwise."""
+    # A lookup by membership, not a select by a scattered mask (which branches on every firm).
+    return np.array([1.0, factor]).take(firms.platform >= 0)
 
 
 class VisiblePool:

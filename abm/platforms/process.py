@@ -1,12 +1,21 @@
-"""The platforms as one process: fees, membership, data sharing and the visible pool.
+"""The platforms as one process: services, fees, membership, data sharing and the visible pool.
 
-Registered as ``platforms``; the engine builds it when ``platforms.acting`` is on and
-``platforms.n_platforms > 0`` (off, the platforms are passive: they only collect the
-commission on members' exports, as before issue 9). It folds its levers
-*after* firm behaviour (the behaviour layer replaces the demand signal and supplier-market
-levers it receives; the platforms refine what firms decided: members blend in shared data,
-buyers search their visible pool). ``commission_rate`` and ``mode`` are plain public
-attributes, so a policy instrument (platform regulation) may cap or change them.
+Registered as ``platforms``; the engine builds it whenever ``platforms.n_platforms > 0``.
+
+- *Services* run always: platform audits of members' ESG data
+  (:mod:`~abm.platforms.audits`, the ``member_audit_rate`` investment lever), SaaS tools that
+  give members a head start in digital maturity (:mod:`~abm.platforms.saas`, published as
+  ``tools_maturity``) and platform matching that speeds members' searches
+  (:func:`~abm.platforms.matching.search_factor`, published as ``search_factor``).
+- *Acting* platforms (``platforms.acting``, issue 9) also charge fees on all platform sales,
+  run membership dynamics, share demand data and restrict searches to a visible pool. Off,
+  the platforms only collect the commission on members' exports, which the engine books.
+
+It folds its levers *after* firm behaviour (the behaviour layer replaces the demand signal
+and supplier-market levers it receives; the platforms refine what firms decided: members
+blend in shared data, buyers search their visible pool). ``commission_rate`` and ``mode``
+are plain public attributes, so a policy instrument (platform regulation) may cap or change
+them.
 """
 
 from __future__ import annotations
@@ -15,14 +24,20 @@ from dataclasses import replace
 
 import numpy as np
 
-from abm.core.levers import AccountLevers, ForecastLevers, MatchLevers, MembershipLevers
+from abm.core.levers import (
+    AccountLevers,
+    ForecastLevers,
+    InvestmentLevers,
+    MatchLevers,
+    MembershipLevers,
+)
 from abm.core.process import Process, World
 from abm.core.registry import PROCESSES
 from abm.core.rules import demand_seen
 from abm.core.state import ASSEMBLY_TIER
 from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
-from abm.platforms import data, fees, membership
-from abm.platforms.matching import VisiblePool
+from abm.platforms import audits, data, fees, membership, saas
+from abm.platforms.matching import VisiblePool, search_factor
 
 
 @PROCESSES.register("platforms")
@@ -33,6 +48,7 @@ class PlatformProcess(Process):
         world: the world at the start.
 
     Attributes:
+        acting: whether the platforms act (``platforms.acting``); the services run anyway.
         commission_rate: marketplace commission on members' platform sales.
         mode: ``marketplace`` or ``full_managed``.
         revenue_last: per platform, fees collected this tick.
@@ -45,6 +61,7 @@ class PlatformProcess(Process):
         cfg = world.config.platforms
         self.cfg = cfg
         self.world = world
+        self.acting: bool = cfg.acting
         self.commission_rate: float = cfg.commission_rate
         self.mode: str = cfg.mode
         self.n_platforms = cfg.n_platforms
@@ -56,7 +73,8 @@ class PlatformProcess(Process):
         self.rng = world.stream("platforms.membership")
         self.visibility_rng = world.stream("platforms.visibility")
         self.taste = self.rng.normal(0.0, cfg.taste_sd, firms.n)
-        self.pool = VisiblePool(world, cfg.discovery_rate) if cfg.visibility else None
+        self.pool = (VisiblePool(world, cfg.discovery_rate) if cfg.visibility and self.acting
+                     else None)
         self.fee_due = np.zeros(firms.n)
         self.margin_last = float("nan")
         self.revenue_last = np.zeros(self.n_platforms)
@@ -78,8 +96,10 @@ class PlatformProcess(Process):
         price = self.world.firms.price
         return price * (self.commission_rate * to_members + self.export_take() * export)
 
-    def planned_spending(self, world: World) -> np.ndarray:
-        """Fees at the steady state (steady flows to members, steady exports)."""
+    def planned_spending(self, world: World) -> np.ndarray | None:
+        """Acting: fees at the steady state (steady flows to members, steady exports)."""
+        if not self.acting:
+            return None  # the engine's own steady state counts the export commission
         firms, links = world.firms, world.links
         flow = links.share * firms.normal_output[links.buyer]
         export = np.where(firms.tier == ASSEMBLY_TIER, firms.normal_output, 0.0)
@@ -88,6 +108,8 @@ class PlatformProcess(Process):
     # ------------------------------------------------------------------ phase 4
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
         """Members' forecasts follow end-market demand shared through the platform."""
+        if not self.acting:
+            return levers
         own = demand_seen(world.firms) if levers.demand_signal is None else levers.demand_signal
         signal = data.shared_signal(world.firms, own, self.steady_final, self.cfg.data_sharing)
         return replace(levers, demand_signal=signal)
@@ -95,6 +117,8 @@ class PlatformProcess(Process):
     # ---------------------------------------------------------------- phase 6-7
     def sales(self, world: World, shipped: np.ndarray, export_sales: np.ndarray) -> None:
         """Charge the take on this tick's platform sales (booked in :meth:`account`)."""
+        if not self.acting:
+            return
         firms = world.firms
         to_members, export = fees.platform_units(firms, world.links, shipped, export_sales)
         self.fee_due = self._fees(to_members, export) * firms.alive
@@ -112,11 +136,15 @@ class PlatformProcess(Process):
 
     def account(self, world: World, levers: AccountLevers) -> AccountLevers:
         """Members pay the take as ``platform_fees`` (the platforms' revenue)."""
+        if not self.acting:
+            return levers
         return levers.with_cost("platform_fees", self.fee_due)
 
     # ------------------------------------------------------------------ phase 9
     def match(self, world: World, levers: MatchLevers) -> MatchLevers:
         """Buyers search their visible pool."""
+        if not self.acting:
+            return levers
         self.failed_seen = world.links.failed_at.copy()
         if self.pool is None:
             return levers
@@ -129,16 +157,25 @@ class PlatformProcess(Process):
 
     def after_sourcing(self, world: World, tick: int, rewired: np.ndarray) -> None:
         """Remember new contacts; record re-sourcing times by the buyer's membership."""
-        if not len(rewired):
+        if not self.acting or not len(rewired):
             return
         if self.pool is not None:
             self.pool.remember(rewired)
         buyer = world.links.buyer[rewired]
         self.waits.append((tick - self.failed_seen[rewired], world.firms.platform[buyer] >= 0))
 
+    # ----------------------------------------------------------------- phase 10
+    def investment(self, world: World, levers: InvestmentLevers) -> InvestmentLevers:
+        """Platforms audit their members' ESG data."""
+        rate = audits.member_audit_rate(world.firms, self.cfg.audit_rate)
+        return replace(levers, member_audit_rate=audits.combine(levers.member_audit_rate,
+                                                                rate))
+
     # ----------------------------------------------------------------- phase 11
     def membership(self, world: World, levers: MembershipLevers) -> MembershipLevers:
         """Entrants start outside and decide at once; everyone decides at reviews."""
+        if not self.acting:
+            return levers
         firms, tick = world.firms, world.tick
         entrants = firms.alive & (firms.entered_at == tick) & (tick > 0)
         review = self.cfg.review_ticks > 0 and tick % self.cfg.review_ticks == 0
@@ -164,8 +201,20 @@ class PlatformProcess(Process):
         return replace(levers, platform=platform)
 
     # ----------------------------------------------------------------- outputs
+    def publish(self, name: str) -> np.ndarray | None:
+        """Services: ``tools_maturity`` (the digital maturity members' SaaS tools add) and
+        ``search_factor`` (members' factor on search time)."""
+        if name == "tools_maturity":
+            return saas.tools_maturity(self.world.firms, self.cfg.saas_boost)
+        if name == "search_factor":
+            return search_factor(self.world.firms, self.cfg.search_factor)
+        return None
+
     def tick_metrics(self) -> dict[str, float]:
-        """Platform series (fees paid and platform revenue replace the engine's zeros)."""
+        """Acting: platform series (fees paid and platform revenue replace the engine's
+        zeros)."""
+        if not self.acting:
+            return {}
         firms = self.world.firms
         counts = np.bincount(firms.platform[firms.alive] + 1,
                              minlength=self.n_platforms + 1)[1:]
@@ -182,6 +231,8 @@ class PlatformProcess(Process):
 
     def outcomes(self) -> dict[str, float]:
         """Run totals: revenue, joins, leaves, mean margin, re-sourcing by membership."""
+        if not self.acting:
+            return {}
         waits = [w for w, _ in self.waits]
         member = [m for _, m in self.waits]
         waits_all = np.concatenate(waits) if waits else np.empty(0)

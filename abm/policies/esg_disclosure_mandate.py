@@ -6,7 +6,7 @@ the mandate: they are audited with probability ``audit_rate`` per period (instea
 behaviour's ``esg.audit_rate``, if that is lower), and a detected greenwasher among them pays
 ``fine_weeks`` of revenue (instead of ``esg.fine_weeks``). Both are levers of
 :class:`~abm.core.levers.InvestmentLevers` that the ESG mechanism (``EsgProcess.review`` in
-``abm/behaviour/mechanisms.py``) applies at its reviews: an audit that detects a gap erases it,
+``abm.behaviour.mechanisms``) applies at its reviews: an audit that detects a gap erases it,
 verifies the true score and cuts reputation and trust, and the fine enters the firm's ESG
 payoff, so greenwashing pays less and firms imitate it less.
 
