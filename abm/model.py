@@ -34,6 +34,7 @@ from abm.core.levers import (
     MembershipLevers,
     OrderLevers,
     PlanLevers,
+    PlatformLevers,
     RationingLevers,
     SolvencyLevers,
     SourcingLevers,
@@ -154,8 +155,10 @@ class EcosystemModel(mesa.Model):
             _draw_suppliers=self._draw_suppliers, _tick=lambda: self.steps,
             _extra_sea_lead=lambda: self.effects.extra_sea_lead,
             _ledger=lambda: self.last_ledger, _timeseries=self.timeseries,
-            _observe=self._observe, _investment_levers=lambda: self.investment_levers)
+            _observe=self._observe, _investment_levers=lambda: self.investment_levers,
+            _platform_levers=lambda: self.platform_levers)
         self.investment_levers = InvestmentLevers()
+        self.platform_levers = PlatformLevers()
         # Processes in their fixed order: policy instruments, then firm behaviour.
         budget = Budget(config.policy.budget_per_year)
         instruments = build_instruments(self.world, config.policy.instruments, budget)
@@ -289,6 +292,10 @@ class EcosystemModel(mesa.Model):
         self.regulator.step()  # 1 policy
         for process, world in processes:
             process.begin_tick(world, tick)
+        rules = PlatformLevers()
+        for process, world in processes:
+            rules = process.platform_rules(world, rules)
+        self.platform_levers = rules
         if self.shocks_enabled:  # 2 shocks
             self.effects = self.schedule.apply(tick, firms, links)
         domestic, export = draw_final_demand(  # 3 final demand
