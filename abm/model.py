@@ -19,6 +19,7 @@ another's draws.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import mesa
 import numpy as np
@@ -26,6 +27,8 @@ import pandas as pd
 
 from abm.agents import SME, ChainLeader, Firm, Platform, Regulator
 from abm.config.schema import ShockConfig, SimulationConfig
+from abm.config.validate import validate_instrument
+from abm.core.errors import ConfigError
 from abm.core.levers import (
     AccountLevers,
     ForecastLevers,
@@ -40,7 +43,7 @@ from abm.core.levers import (
     SourcingLevers,
 )
 from abm.core.process import Process, World
-from abm.core.registry import PROCESSES, load_plugins
+from abm.core.registry import INSTRUMENTS, PROCESSES, load_plugins
 from abm.core.rules import lead_by_route, live_links, overseas_mask
 from abm.core.state import ASSEMBLY_TIER, N_TIERS, FirmState, LinkState, route_of
 from abm.core.streams import Streams
@@ -64,7 +67,7 @@ from abm.metrics.finite import check_finite
 from abm.metrics.stability import LinkStability
 from abm.network import NetworkSpec, generate_network, load_network
 from abm.platforms import PlatformProcess, fee_rate, fees_by_platform, initial_membership
-from abm.policies import Budget, build_instruments
+from abm.policies import Budget, Instrument, build_instruments
 from abm.shocks import ShockEffects, ShockSchedule
 from abm.shocks.scenario import sea_lead
 
@@ -183,6 +186,7 @@ class EcosystemModel(mesa.Model):
         planned = [x for x in planned if x is not None]
         if planned:  # starting cash also covers the processes' expected spending
             firms.cash = steady_cash(firms, steady_profit - sum(planned), config.finance)
+        self.instruments_added: list[tuple[int, str, Any]] = []  # (after tick, name, params)
         self.running = True
 
     def _build_network(self) -> NetworkSpec:
@@ -276,6 +280,36 @@ class EcosystemModel(mesa.Model):
             for process in self.processes:
                 process.first_shock(start)
         return list(added)
+
+    def add_instrument(self, name: str, params: dict[str, Any] | None = None) -> Instrument:
+        """Switch a policy instrument on in the running model ("policy now"), from the next
+        tick; it spends from the same yearly budget as the configured ones.
+
+        ``params`` are checked like config input (``policy.instruments.<name>``, against the
+        run's configuration). The instrument takes its place among the others in their fixed
+        (alphabetical) order, before firm behaviour. The run's ``config`` is left as it was;
+        :attr:`instruments_added` records (tick switched on after, name, parameters).
+
+        Raises:
+            ConfigError: unknown instrument, a bad parameter, one already on, or a rule
+                relating it to the configuration (e.g. platform rules without acting
+                platforms).
+        """
+        active = self.regulator.instruments
+        if any(i.name == name for i in active):
+            raise ConfigError(
+                f"Invalid configuration: `policy.instruments.{name}` is already on in this "
+                f"run (active: {', '.join(i.name for i in active)}); an instrument runs once.")
+        parsed = validate_instrument(name, params or {}, self.config)
+        instrument = INSTRUMENTS[name](self.world, parsed, self.regulator.budget)
+        bound = dict(self.process_worlds)
+        bound[instrument] = self.world.bound_to(instrument.name, instrument.streams)
+        self.regulator.instruments = sorted([*active, instrument], key=lambda i: i.name)
+        self.processes = [*self.regulator.instruments,
+                          *(p for p in self.processes if p not in active)]
+        self.process_worlds = [(p, bound[p]) for p in self.processes]
+        self.instruments_added.append((self.steps, name, parsed))
+        return instrument
 
     @property
     def shock_window(self) -> ShockWindow:
@@ -528,6 +562,7 @@ class EcosystemModel(mesa.Model):
         }
         for process in self.processes:
             outcomes.update(process.outcomes())
+        outcomes.update(self.regulator.spending())
         return outcomes
 
 
