@@ -19,6 +19,7 @@ another's draws.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import mesa
 import numpy as np
@@ -26,6 +27,8 @@ import pandas as pd
 
 from abm.agents import SME, ChainLeader, Firm, Platform, Regulator
 from abm.config.schema import ShockConfig, SimulationConfig
+from abm.config.validate import validate_instrument
+from abm.core.errors import ConfigError
 from abm.core.levers import (
     AccountLevers,
     ForecastLevers,
@@ -34,12 +37,13 @@ from abm.core.levers import (
     MembershipLevers,
     OrderLevers,
     PlanLevers,
+    PlatformLevers,
     RationingLevers,
     SolvencyLevers,
     SourcingLevers,
 )
 from abm.core.process import Process, World
-from abm.core.registry import PROCESSES, load_plugins
+from abm.core.registry import INSTRUMENTS, PROCESSES, load_plugins
 from abm.core.rules import lead_by_route, live_links, overseas_mask
 from abm.core.state import ASSEMBLY_TIER, N_TIERS, FirmState, LinkState, route_of
 from abm.core.streams import Streams
@@ -63,7 +67,7 @@ from abm.metrics.finite import check_finite
 from abm.metrics.stability import LinkStability
 from abm.network import NetworkSpec, generate_network, load_network
 from abm.platforms import PlatformProcess, fee_rate, fees_by_platform, initial_membership
-from abm.policies import Budget, build_instruments
+from abm.policies import Budget, Instrument, build_instruments
 from abm.shocks import ShockEffects, ShockSchedule
 from abm.shocks.scenario import sea_lead
 
@@ -154,8 +158,10 @@ class EcosystemModel(mesa.Model):
             _draw_suppliers=self._draw_suppliers, _tick=lambda: self.steps,
             _extra_sea_lead=lambda: self.effects.extra_sea_lead,
             _ledger=lambda: self.last_ledger, _timeseries=self.timeseries,
-            _observe=self._observe, _investment_levers=lambda: self.investment_levers)
+            _observe=self._observe, _investment_levers=lambda: self.investment_levers,
+            _platform_levers=lambda: self.platform_levers)
         self.investment_levers = InvestmentLevers()
+        self.platform_levers = PlatformLevers()
         # Processes in their fixed order: policy instruments, then firm behaviour.
         budget = Budget(config.policy.budget_per_year)
         instruments = build_instruments(self.world, config.policy.instruments, budget)
@@ -185,6 +191,7 @@ class EcosystemModel(mesa.Model):
         planned = [x for x in planned if x is not None]
         if planned:  # starting cash also covers the processes' expected spending
             firms.cash = steady_cash(firms, steady_profit - sum(planned), config.finance)
+        self.instruments_added: list[tuple[int, str, Any]] = []  # (after tick, name, params)
         self.running = True
 
     def _build_network(self) -> NetworkSpec:
@@ -279,6 +286,36 @@ class EcosystemModel(mesa.Model):
                 process.first_shock(start)
         return list(added)
 
+    def add_instrument(self, name: str, params: dict[str, Any] | None = None) -> Instrument:
+        """Switch a policy instrument on in the running model ("policy now"), from the next
+        tick; it spends from the same yearly budget as the configured ones.
+
+        ``params`` are checked like config input (``policy.instruments.<name>``, against the
+        run's configuration). The instrument takes its place among the others in their fixed
+        (alphabetical) order, before firm behaviour. The run's ``config`` is left as it was;
+        :attr:`instruments_added` records (tick switched on after, name, parameters).
+
+        Raises:
+            ConfigError: unknown instrument, a bad parameter, one already on, or a rule
+                relating it to the configuration (e.g. platform rules without acting
+                platforms).
+        """
+        active = self.regulator.instruments
+        if any(i.name == name for i in active):
+            raise ConfigError(
+                f"Invalid configuration: `policy.instruments.{name}` is already on in this "
+                f"run (active: {', '.join(i.name for i in active)}); an instrument runs once.")
+        parsed = validate_instrument(name, params or {}, self.config)
+        instrument = INSTRUMENTS[name](self.world, parsed, self.regulator.budget)
+        bound = dict(self.process_worlds)
+        bound[instrument] = self.world.bound_to(instrument.name, instrument.streams)
+        self.regulator.instruments = sorted([*active, instrument], key=lambda i: i.name)
+        self.processes = [*self.regulator.instruments,
+                          *(p for p in self.processes if p not in active)]
+        self.process_worlds = [(p, bound[p]) for p in self.processes]
+        self.instruments_added.append((self.steps, name, parsed))
+        return instrument
+
     @property
     def shock_window(self) -> ShockWindow:
         """When the scenario's shocks happen (None fields for the twin or no scenario)."""
@@ -294,6 +331,10 @@ class EcosystemModel(mesa.Model):
         self.regulator.step()  # 1 policy
         for process, world in processes:
             process.begin_tick(world, tick)
+        rules = PlatformLevers()
+        for process, world in processes:
+            rules = process.platform_rules(world, rules)
+        self.platform_levers = rules
         if self.shocks_enabled:  # 2 shocks
             self.effects = self.schedule.apply(tick, firms, links)
         domestic, export = draw_final_demand(  # 3 final demand
@@ -527,6 +568,7 @@ class EcosystemModel(mesa.Model):
         }
         for process in self.processes:
             outcomes.update(process.outcomes())
+        outcomes.update(self.regulator.spending())
         return outcomes
 
 

@@ -47,6 +47,12 @@ class Regulator(mesa.Agent):
         """The yearly spending limit."""
         return self.budget.per_year
 
+    def spending(self) -> dict[str, float]:
+        """``subsidy_spent_<name>``: what each active instrument spent since the start
+        (0 for an instrument that pays nothing)."""
+        spent = self.budget.by_instrument
+        return {f"subsidy_spent_{i.name}": spent.get(i.name, 0.0) for i in self.instruments}
+
     def step(self) -> None:
         """Phase 1: a new tick (and year) for the budget."""
         self.budget.new_tick(self.model.steps)

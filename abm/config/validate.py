@@ -26,7 +26,8 @@ from abm.core.errors import ConfigError
 from abm.core.registry import INSTRUMENTS, SHOCK_KINDS, load_plugins
 from abm.core.rules import max_chain_leaders
 
-__all__ = ["ConfigError", "schema_keys", "suggest_key", "validate_config", "validate_shock"]
+__all__ = ["ConfigError", "schema_keys", "suggest_key", "validate_config", "validate_instrument",
+           "validate_shock"]
 
 TIER_SHARE_TOLERANCE = 0.01  # network.tier_shares must sum to 1 within this
 
@@ -158,6 +159,19 @@ def _instrument_params(name: str, given: Any) -> Any:
     return params
 
 
+def validate_instrument(name: str, given: Any, conf: SimulationConfig) -> Any:
+    """A policy instrument's parameters, checked alone and against the rest of ``conf``
+    (the instrument's ``check_config``); used for config input and for instruments switched
+    on mid-run.
+
+    Raises:
+        ConfigError: naming the key and what is allowed.
+    """
+    params = _instrument_params(name, given)
+    INSTRUMENTS[name].check_config(conf, params)
+    return params
+
+
 def _check_consistency(conf: SimulationConfig) -> None:
     """Rules that relate several keys."""
     net = conf.network
@@ -241,7 +255,7 @@ def validate_config(cfg: DictConfig | SimulationConfig) -> SimulationConfig:
     _check_consistency(conf)
     for name, shock in conf.scenario.shocks.items():
         validate_shock(name, shock, conf)
-    instruments = {name: _instrument_params(name, given)
+    instruments = {name: validate_instrument(name, given, conf)
                    for name, given in conf.policy.instruments.items()}
     return dataclasses.replace(conf, policy=dataclasses.replace(conf.policy,
                                                                 instruments=instruments))

@@ -22,6 +22,39 @@ _EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
+class PlatformLevers:
+    """Phase 1, after ``begin_tick``: rules and support the acting platforms work under this
+    tick (policy instruments set them; the platforms read :attr:`World.platform_levers`).
+
+    Attributes:
+        commission_cap: highest take per unit of list price of any platform sale (the
+            commission, and the implied take of a full-managed purchase); None: no cap.
+        managed_share_cap: full-managed mode: highest share of the supplier's gross margin
+            the platform may keep by setting the price; None: no cap.
+        fee_relief: per firm, share of its platform fees the state pays (membership
+            decisions see the fees net of it); None: none.
+    """
+
+    commission_cap: float | None = None
+    managed_share_cap: float | None = None
+    fee_relief: np.ndarray | None = None
+
+    def with_caps(self, commission: float | None, managed_share: float | None
+                  ) -> PlatformLevers:
+        """These levers with further caps (the tighter cap holds)."""
+        def tighter(old: float | None, new: float | None) -> float | None:
+            return old if new is None else new if old is None else min(old, new)
+
+        return replace(self, commission_cap=tighter(self.commission_cap, commission),
+                       managed_share_cap=tighter(self.managed_share_cap, managed_share))
+
+    def with_fee_relief(self, share: np.ndarray) -> PlatformLevers:
+        """These levers with ``share`` more of each firm's platform fees paid (at most all)."""
+        relief = share if self.fee_relief is None else self.fee_relief + share
+        return replace(self, fee_relief=np.minimum(relief, 1.0))
+
+
+@dataclass(frozen=True)
 class ForecastLevers:
     """Phase 4, before the forecast update.
 

@@ -14,6 +14,7 @@ The engine calls the hooks of all processes in a fixed order every tick (spec §
 hook                   phase  what a process may do
 =====================  =====  =========================================================
 ``begin_tick``         1      act at the start of a tick (policy instruments)
+``platform_rules``     1      :class:`PlatformLevers`: caps and support for the platforms
 ``forecast``           4      :class:`ForecastLevers`: demand signal, recipe changes
 ``order``              4      :class:`OrderLevers`: planned forecast, safety stock, split
 ``ration``             5      :class:`RationingLevers`: who is served first
@@ -54,6 +55,7 @@ from abm.core.levers import (
     MembershipLevers,
     OrderLevers,
     PlanLevers,
+    PlatformLevers,
     RationingLevers,
     SolvencyLevers,
     SourcingLevers,
@@ -112,6 +114,7 @@ class World:
     ticks_per_year: int = TICKS_PER_YEAR
     _observe: Callable[[str], np.ndarray | None] = lambda name: None
     _investment_levers: Callable[[], InvestmentLevers] = InvestmentLevers
+    _platform_levers: Callable[[], PlatformLevers] = PlatformLevers
     owner: str = "engine"
     declared: frozenset[str] = frozenset()
 
@@ -128,6 +131,11 @@ class World:
     def investment_levers(self) -> InvestmentLevers:
         """This tick's investment levers, as the processes folded them (phase 10)."""
         return self._investment_levers()
+
+    @property
+    def platform_levers(self) -> PlatformLevers:
+        """This tick's platform rules, as the processes folded them (phase 1)."""
+        return self._platform_levers()
 
     @property
     def tick(self) -> int:
@@ -197,6 +205,11 @@ class Process:
 
     def begin_tick(self, world: World, tick: int) -> None:
         """Phase 1."""
+
+    def platform_rules(self, world: World, levers: PlatformLevers) -> PlatformLevers:
+        """Phase 1, after ``begin_tick``: platform caps and support (read with
+        :attr:`World.platform_levers`)."""
+        return levers
 
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
         """Phase 4, before the forecast update: demand signal and recipe levers."""

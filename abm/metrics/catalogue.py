@@ -77,6 +77,11 @@ PANELS = (ESG, TRUST, DIGITAL, TECH, PLATFORMS)
 #: Per-platform series are declared (and reported) for the first this many platforms.
 MAX_REPORTED_PLATFORMS = 10
 UNITS = "units of goods"
+#: Policy instruments whose spending is reported as ``subsidy_spent_<name>`` (every
+#: registered instrument must be listed; ``tests/test_policy_spending.py`` checks it).
+INSTRUMENT_NAMES = ("carbon_price", "chain_building", "chain_leader_system",
+                    "digital_subsidy", "early_warning", "esg_disclosure_mandate",
+                    "green_credit", "platform_regulation", "rd_subsidy", "resource_dispatch")
 
 _ENGINE = [
     _series("step", "tick", "the tick (a week)"),
@@ -220,8 +225,7 @@ _RESULTS = [
     _summary("entries_total", "firms", "entries over the run"),
     _summary("subsidy_spent", "money", "policy subsidy over the run"),
     *(_summary(f"subsidy_spent_{name}", "money", f"spent by the {name} instrument over the "
-               "run (only when it is on)")
-      for name in ("rd_subsidy", "digital_subsidy", "green_credit", "esg_disclosure_mandate")),
+               "run (only when it is on)") for name in INSTRUMENT_NAMES),
     _summary("carbon_revenue", "money", "carbon-price revenue of the state over the run (only "
              "with carbon_price; income, not spending)"),
     _summary("sme_survival_rate", "share", "initial SMEs alive at the end", 0, 1),

@@ -39,8 +39,8 @@ def member_share(platform: np.ndarray, alive: np.ndarray, n_platforms: int) -> n
 
 
 def membership_gain(firms: FirmState, platform: np.ndarray, cfg: Any, take_export: np.ndarray,
-                    commission: float, gm: np.ndarray, export_share: float, taste: np.ndarray
-                    ) -> np.ndarray:
+                    commission: float, gm: np.ndarray, export_share: float, taste: np.ndarray,
+                    fee_relief: np.ndarray | None = None) -> np.ndarray:
     """Per (firm, platform), the expected net gain of membership per unit of revenue.
 
     Args:
@@ -52,10 +52,13 @@ def membership_gain(firms: FirmState, platform: np.ndarray, cfg: Any, take_expor
         gm: per firm, gross margin before any take.
         export_share: share of an assembler's sales that are exports.
         taste: per firm, its persistent idiosyncratic value of membership.
+        fee_relief: per firm, share of its fees the state pays (policy; None: none).
     """
     share = member_share(platform, firms.alive, cfg.n_platforms)[None, :]
     e = np.where(firms.tier == ASSEMBLY_TIER, export_share, 0.0)[:, None]
     fee = take_export[:, None] * e + commission * (1.0 - e) * share
+    if fee_relief is not None:  # the firm weighs what it pays itself
+        fee = fee * (1.0 - fee_relief[:, None])
     orders = np.maximum(gm[:, None] - fee, 0.0) * cfg.sales_uplift * share
     return orders + cfg.tools_value - cfg.membership_cost - fee + taste[:, None]
 

@@ -13,9 +13,9 @@ Registered as ``platforms``; the engine builds it whenever ``platforms.n_platfor
 
 It folds its levers *after* firm behaviour (the behaviour layer replaces the demand signal
 and supplier-market levers it receives; the platforms refine what firms decided: members
-blend in shared data, buyers search their visible pool). ``commission_rate`` and ``mode``
-are plain public attributes, so a policy instrument (platform regulation) may cap or change
-them.
+blend in shared data, buyers search their visible pool). Regulation reaches them through
+:class:`~abm.core.levers.PlatformLevers` (caps on the take, fee relief), never by writing
+their attributes.
 """
 
 from __future__ import annotations
@@ -87,14 +87,25 @@ class PlatformProcess(Process):
 
     def export_take(self) -> np.ndarray:
         """Per firm, the share of the list price of an export sale its platform would keep
-        (the commission in marketplace mode, the bargained margin in full-managed mode)."""
-        return fees.export_take(self.world.firms, self.mode, self.commission_rate,
-                                self.cfg.managed_bargaining_power, self.labour_share)
+        (the commission in marketplace mode, the bargained margin in full-managed mode),
+        within the regulator's caps (:attr:`World.platform_levers`)."""
+        rules = self.world.platform_levers
+        power = self.cfg.managed_bargaining_power
+        if rules.managed_share_cap is not None:
+            power = min(power, rules.managed_share_cap)
+        take = fees.export_take(self.world.firms, self.mode, self.commission(), power,
+                                self.labour_share)
+        return take if rules.commission_cap is None else np.minimum(take, rules.commission_cap)
+
+    def commission(self) -> float:
+        """The commission on sales to members, within the regulator's cap."""
+        cap = self.world.platform_levers.commission_cap
+        return self.commission_rate if cap is None else min(self.commission_rate, cap)
 
     def _fees(self, to_members: np.ndarray, export: np.ndarray) -> np.ndarray:
         """Per firm, the take on the given platform sales (units)."""
         price = self.world.firms.price
-        return price * (self.commission_rate * to_members + self.export_take() * export)
+        return price * (self.commission() * to_members + self.export_take() * export)
 
     def planned_spending(self, world: World) -> np.ndarray | None:
         """Acting: fees at the steady state (steady flows to members, steady exports)."""
@@ -192,8 +203,9 @@ class PlatformProcess(Process):
                                                   & world.links.active))
         eligible = (entrants | (review & firms.alive)) & ~firms.chain_leader
         gain = membership.membership_gain(
-            firms, platform, self.cfg, self.export_take(), self.commission_rate,
-            fees.gross_margin(firms, self.labour_share), self.export_share, self.taste)
+            firms, platform, self.cfg, self.export_take(), self.commission(),
+            fees.gross_margin(firms, self.labour_share), self.export_share, self.taste,
+            world.platform_levers.fee_relief)
         platform, self.joins, self.leaves = membership.review(
             platform, gain, eligible, self.cfg.switch_rate, self.rng)
         self.joins_total += self.joins
@@ -203,7 +215,10 @@ class PlatformProcess(Process):
     # ----------------------------------------------------------------- outputs
     def publish(self, name: str) -> np.ndarray | None:
         """Services: ``tools_maturity`` (the digital maturity members' SaaS tools add) and
-        ``search_factor`` (members' factor on search time)."""
+        ``search_factor`` (members' factor on search time); acting: ``platform_fees``, per
+        firm the take charged this tick (phase 6 on)."""
+        if name == "platform_fees":
+            return self.fee_due if self.acting else None  # passive: the engine books them
         if name == "tools_maturity":
             return saas.tools_maturity(self.world.firms, self.cfg.saas_boost)
         if name == "search_factor":

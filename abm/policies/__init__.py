@@ -79,6 +79,15 @@ class Instrument(Process):
     def __init__(self, world: World, params: Any, budget: Budget) -> None:
         self.world, self.params, self.budget = world, params, budget
 
+    @classmethod
+    def check_config(cls, config: Any, params: Any) -> None:
+        """Rules relating this instrument's parameters to the rest of the configuration
+        (the validated ``SimulationConfig``); none by default.
+
+        Raises:
+            ConfigError: one paragraph naming the keys involved and what is allowed.
+        """
+
 
 def build_instruments(world: World, instruments: dict[str, Any], budget: Budget
                       ) -> list[Instrument]:
@@ -100,6 +109,7 @@ from abm.policies import (  # noqa: E402, F401
     early_warning,
     esg_disclosure_mandate,
     green_credit,
+    platform_regulation,
     rd_subsidy,
     resource_dispatch,
 )

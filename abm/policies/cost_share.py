@@ -73,7 +73,3 @@ class CostShareInstrument(Instrument):
         if granted <= 0:
             return levers
         return levers.with_subsidy(self.name, wanted * (granted / total))
-
-    def outcomes(self) -> dict[str, float]:
-        """What this instrument spent over the run."""
-        return {f"subsidy_spent_{self.name}": self.budget.by_instrument.get(self.name, 0.0)}

@@ -99,7 +99,3 @@ class EsgDisclosureMandate(Instrument):
         if granted <= 0:
             return None
         return base + extra * (granted / cost)
-
-    def outcomes(self) -> dict[str, float]:
-        """What the audits cost over the run."""
-        return {f"subsidy_spent_{self.name}": self.budget.by_instrument.get(self.name, 0.0)}

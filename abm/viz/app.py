@@ -1,8 +1,9 @@
 """The browser app: ``solara run abm/viz/app.py`` (or ``ecosim viz``, see :func:`abm.viz.launch`).
 
 Every browser session builds its own model (nothing is shared between tabs). The sidebar holds
-Mesa's run controls (Reset, play/pause, Step), the settings Reset applies, and "shock now"; the
-main area shows the supply network, live resilience metrics, time series and a firm inspector.
+Mesa's run controls (Reset, play/pause, Step), the settings Reset applies, "shock now" and
+"policy now" (switch an instrument on mid-run); the main area shows the supply network, live
+resilience metrics, the policy budget, time series and a firm inspector.
 
 A tick must render well under a second: the network is redrawn over cached layers
 (:mod:`abm.viz.netdraw`), the time series go to the browser as SVG that it draws itself
@@ -28,6 +29,7 @@ from abm.viz.html import TABLE_CSS, legend, note, table
 from abm.viz.inspector import firm_attributes, link_table, most_affected
 from abm.viz.netdraw import NetworkView
 from abm.viz.network import colour_options, fingerprint
+from abm.viz.policy import BudgetPanel, PolicyNow
 from abm.viz.series import (
     BASELINE_NOTE,
     SeriesView,
@@ -294,12 +296,15 @@ def Dashboard(model: VizModel, revision: int, colour_by: solara.Reactive[str],  
         selected: the inspected firm's row.
     """
     settings = model.settings
+    policy = ",".join(sorted(i.name for i in model.regulator.instruments)) or "baseline"
     solara.HTML(tag="h3", unsafe_innerHTML=escape(
         f"{settings.n_firms:,} firms · scenario {settings.scenario_name} · seed {settings.seed} · "
-        f"policy {settings.policy} · tick {model.steps}"))
+        f"policy {policy} · tick {model.steps}"))
     with solara.Columns([5, 2]):
         NetworkPanel(model, revision, colour_by, selected)
-        MetricsPanel(model, revision)
+        with solara.Column():
+            MetricsPanel(model, revision)
+            BudgetPanel(model, revision)
     SeriesPanel(model, revision)
     InspectorPanel(model, revision, selected)
 
@@ -336,6 +341,8 @@ def Page() -> None:  # noqa: N802
             SettingsForm(params)
         with solara.Card("Shock now"):
             ShockNow(model.value, revision)
+        with solara.Card("Policy now (from the next tick)"):
+            PolicyNow(model.value, revision)
     Dashboard(model.value, revision, colour_by, selected)
 
 
