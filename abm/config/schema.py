@@ -276,16 +276,16 @@ class ChainLeaderProgrammeConfig:
         "development); the `chain_leader_system` instrument switches them on too",
         source="staged landing (off: bit-identical to the engine without them)")
     leaders_per_chain: int = param(3, low=1, high=1000, unit="count",
-        meaning="firms per chain the programme designates by score when it runs alone",
+        meaning="assemblers per chain the programme designates by score when it runs alone",
         source="S001 (3–4 链主)")
     score_size: float = param(1.0, low=0.0, high=10.0, unit="weight",
-        meaning="designation score weight of log revenue scale (z-score within the chain)",
+        meaning="designation score weight of log revenue scale (z-score within chain and tier)",
         source="S001 (chain masters are the largest firms)")
     score_technology: float = param(1.0, low=0.0, high=10.0, unit="weight",
-        meaning="designation score weight of technology (z-score within the chain)",
+        meaning="designation score weight of log technology (z-score within chain and tier)",
         source="S001 (technological leadership)")
     score_centrality: float = param(1.0, low=0.0, high=10.0, unit="weight",
-        meaning="designation score weight of log(1 + live links) (z-score within the chain)",
+        meaning="designation score weight of log(1 + live links) (z-score within chain and tier)",
         source="S001 (chain masters integrate the chain)")
     review_ticks: int = param(52, low=1, high=520, unit="ticks",
         meaning="ticks between designation and backup-list reviews", source="S001 (yearly)")

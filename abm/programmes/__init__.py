@@ -8,7 +8,8 @@ the policy instruments, acting only through levers.
 
 :func:`build_programmes` builds them: the chain-leader programme runs when
 ``programmes.chain_leaders.enabled`` is on or a policy instrument lists ``chain_leaders`` in
-its ``programmes`` attribute (the ``chain_leader_system`` instrument). Off, nothing is built
+its ``programmes`` attribute (the ``chain_leader_system`` instrument, whose ``params`` then
+set the designation: ``masters``, ``leading_firms``, ``review_ticks``). Off, nothing is built
 and the engine runs as without them.
 """
 
@@ -30,8 +31,9 @@ def build_programmes(world: World, instruments: Sequence[Process]) -> list[Proce
         world: the engine's view of the world.
         instruments: the run's policy instruments.
     """
-    obliged = any("chain_leaders" in getattr(i, "programmes", ()) for i in instruments)
-    if not (obliged or world.config.programmes.chain_leaders.enabled):
+    regulator = next((i for i in instruments if "chain_leaders" in getattr(i, "programmes", ())),
+                     None)
+    if regulator is None and not world.config.programmes.chain_leaders.enabled:
         return []
     factory = PROCESSES["programmes.chain_leaders"]
-    return [factory(world.bound_to(factory.name, factory.streams), obliged=obliged)]
+    return [factory(world.bound_to(factory.name, factory.streams), regulator=regulator)]

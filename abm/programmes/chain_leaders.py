@@ -4,9 +4,10 @@ Registered as ``programmes.chain_leaders``; built when ``programmes.chain_leader
 is on or an instrument asks for it (``chain_leader_system``). It folds after firm behaviour
 and the platforms, refining what they decided. What it does, per tick:
 
-* **designation** (at reviews): the top ``leaders_per_chain`` firms of each chain by the
-  score of :mod:`abm.programmes.designation`, or, under the instrument, the firms the
-  regulator designates (published as ``chain_leader_designation``);
+* **designation** (at reviews): the top ``leaders_per_chain`` assemblers of each chain by the
+  score of :mod:`abm.programmes.designation`, or, under the instrument, the regulator's
+  ``masters`` (assembly tier) and ``leading_firms`` (any tier) by the same score (published
+  as ``chain_leader_designation``);
 * **requirements**: a designated firm requires ESG rating ``esg_requirement`` and delivery
   reliability ``quality_requirement`` of its suppliers; a supplier at depth ``d`` passes
   ``strictness ** d`` of them to its own suppliers. ESG: the buyer's screen in searches
@@ -57,16 +58,23 @@ class ChainLeaderProgramme(Process):
 
     Args:
         world: the world at the start.
-        obliged: run under the ``chain_leader_system`` instrument (regulator's designation,
-            chain-wide backup lists).
+        regulator: the ``chain_leader_system`` instrument when it runs (None: the programme
+            alone). Its ``params`` set the designation (``masters`` of the assembly tier and
+            ``leading_firms`` of any tier per chain, reviewed every ``review_ticks``), and
+            backup lists become chain-wide.
     """
 
     name = "programmes.chain_leaders"
 
-    def __init__(self, world: World, *, obliged: bool = False) -> None:
+    def __init__(self, world: World, *, regulator: Any = None) -> None:
         cfg = world.config.programmes.chain_leaders
         firms = world.firms
-        self.cfg, self.world, self.obliged = cfg, world, obliged
+        self.cfg, self.world = cfg, world
+        obliged = regulator is not None
+        self.regulator_params = regulator.params if obliged else None
+        self.review_ticks = (self.regulator_params.review_ticks if obliged
+                             else cfg.review_ticks)
+        self.role = np.zeros(firms.n, dtype=np.int64)  # 2 chain master, 1 leading firm
         self.n_chains = int(firms.chain.max()) + 1
         self.designated = np.zeros(firms.n, dtype=bool)
         self.depth = np.zeros(firms.n, dtype=np.int64)
@@ -95,7 +103,7 @@ class ChainLeaderProgramme(Process):
         if self.log_tech_start is None:
             tech = world.observe("log_technology")
             self.log_tech_start = None if tech is None else tech.copy()
-        review = self.last_review is None or tick - self.last_review >= cfg.review_ticks
+        review = self.last_review is None or tick - self.last_review >= self.review_ticks
         if review:
             self.last_review = tick
         if review:
@@ -125,13 +133,21 @@ class ChainLeaderProgramme(Process):
             self.designated[links.buyer] | connected[links.buyer])
 
     def _designate(self, world: World) -> np.ndarray:
+        """The designated firms by score; under the regulator, masters and leading firms."""
         firms, cfg = world.firms, self.cfg
-        by_regulator = world.observe("chain_leader_designation")
-        if by_regulator is not None:
-            return (by_regulator > 0) & firms.alive
         score = designation_score(world, (cfg.score_size, cfg.score_technology,
                                           cfg.score_centrality))
-        return top_per_chain(score, firms.chain, firms.alive, cfg.leaders_per_chain)
+        reg = self.regulator_params
+        if reg is None:
+            chosen = top_per_chain(score, firms.chain, firms.alive
+                                   & (firms.tier == ASSEMBLY_TIER), cfg.leaders_per_chain)
+            self.role = chosen.astype(np.int64)
+            return chosen
+        masters = top_per_chain(score, firms.chain, firms.alive
+                                & (firms.tier == ASSEMBLY_TIER), reg.masters)
+        leading = top_per_chain(score, firms.chain, firms.alive & ~masters, reg.leading_firms)
+        self.role = 2 * masters + leading
+        return masters | leading
 
     # ---------------------------------------------------------------- phase 4-5
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
@@ -267,6 +283,7 @@ class ChainLeaderProgramme(Process):
         firms = world.firms
         gone = ~firms.alive | ((firms.entered_at == tick) & (tick > 0))
         self.designated &= ~gone
+        self.role[gone] = 0
         self.rollout.forget(gone)
         self.backups.forget(gone)
         if self.log_tech_start is not None:
@@ -278,9 +295,13 @@ class ChainLeaderProgramme(Process):
     # ----------------------------------------------------------------- outputs
     def publish(self, name: str) -> np.ndarray | None:
         """``chain_leader_development_cost``: per firm, the leaders' bill this tick;
-        ``chain_leader_connected``: per firm, connected to a leader's SaaS."""
+        ``chain_leader_designation``: per firm, 2 chain master, 1 leading firm (or designated
+        by the programme alone), 0 none; ``chain_leader_connected``: per firm, connected to a
+        leader's SaaS."""
         if name == "chain_leader_development_cost":
             return self.leader_cost
+        if name == "chain_leader_designation":
+            return self.role
         if name == "chain_leader_connected":
             return self.rollout.connected
         return None

@@ -1,14 +1,17 @@
 """Who leads a chain: the designation score and the leaders' supply trees.
 
 **Score** (the documented default; weights ``programmes.chain_leaders.score_*``): for every
-alive firm of a chain, the weighted sum of three z-scores taken within the chain,
+alive firm, the weighted sum of three z-scores taken among the alive firms of its chain and
+tier (so a firm is compared with its peers: upstream firms are larger and have more customers
+by construction of the pyramid),
 
 * size: log of revenue scale, ``log(price * normal_output)``;
 * technology: the firm's log technology level (published by the innovation mechanism as
   ``log_technology``; without it, 1 for the technology segment, 0 otherwise);
 * centrality: ``log(1 + live links)`` counting both customers and suppliers.
 
-The top firms of each chain are designated (:func:`top_per_chain`). **Trees**: a designated
+The top eligible firms of each chain are designated (:func:`top_per_chain`): chain
+masters among the assemblers; the instrument's leading firms among all other firms. **Trees**: a designated
 firm's direct suppliers are at depth 1 ("tier-1 suppliers" of the programme), their suppliers
 at depth 2, and so on (:func:`tree_depth`, over live links, the nearest designated buyer
 counts).
@@ -20,6 +23,7 @@ import numpy as np
 
 from abm.core.process import World
 from abm.core.rules import live_links
+from abm.core.state import ASSEMBLY_TIER
 
 #: Depth of firms outside every designated firm's supply tree.
 OUTSIDE = 0
@@ -27,9 +31,9 @@ OUTSIDE = 0
 DEPTHS = (1, 2, 3)
 
 
-def _zscore_by_chain(value: np.ndarray, chain: np.ndarray, alive: np.ndarray,
+def _zscore_by_group(value: np.ndarray, chain: np.ndarray, alive: np.ndarray,
                      n_chains: int) -> np.ndarray:
-    """``value`` standardised within each chain over alive firms (0 where it does not vary)."""
+    """``value`` standardised within each group over alive firms (0 where it does not vary)."""
     count = np.maximum(np.bincount(chain, weights=alive, minlength=n_chains), 1.0)
     mean = np.bincount(chain, weights=value * alive, minlength=n_chains) / count
     var = np.bincount(chain, weights=(value - mean[chain]) ** 2 * alive,
@@ -47,7 +51,8 @@ def designation_score(world: World, weights: tuple[float, float, float]) -> np.n
     """
     firms, links = world.firms, world.links
     alive = firms.alive
-    n_chains = int(firms.chain.max()) + 1
+    group = firms.chain * (ASSEMBLY_TIER + 1) + firms.tier
+    n_groups = int(group.max()) + 1
     size = np.log(np.maximum(firms.price * firms.normal_output, 1e-12))
     tech = world.observe("log_technology")
     tech = firms.technology_intensive.astype(float) if tech is None else tech
@@ -55,7 +60,7 @@ def designation_score(world: World, weights: tuple[float, float, float]) -> np.n
     degree = (np.bincount(links.buyer[live], minlength=firms.n)
               + np.bincount(links.supplier[live], minlength=firms.n))
     parts = (size, tech, np.log1p(degree))
-    score = sum(w * _zscore_by_chain(p, firms.chain, alive, n_chains)
+    score = sum(w * _zscore_by_group(p, group, alive, n_groups)
                 for w, p in zip(weights, parts, strict=True))
     return np.where(alive, score, -np.inf)
 
