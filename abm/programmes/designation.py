@@ -11,10 +11,11 @@ by construction of the pyramid),
 * centrality: ``log(1 + live links)`` counting both customers and suppliers.
 
 The top eligible firms of each chain are designated (:func:`top_per_chain`): chain
-masters among the assemblers; the instrument's leading firms among all other firms. **Trees**: a designated
-firm's direct suppliers are at depth 1 ("tier-1 suppliers" of the programme), their suppliers
-at depth 2, and so on (:func:`tree_depth`, over live links, the nearest designated buyer
-counts).
+masters among the assemblers; the instrument's leading firms among all other firms.
+
+**Trees**: a designated firm's direct suppliers are at depth 1 ("tier-1 suppliers" of the
+programme), their suppliers at depth 2, and so on (:func:`tree_depth`, over live links, the
+nearest designated buyer counts).
 """
 
 from __future__ import annotations
