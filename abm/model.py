@@ -68,6 +68,7 @@ from abm.metrics.stability import LinkStability
 from abm.network import NetworkSpec, generate_network, load_network
 from abm.platforms import PlatformProcess, fee_rate, fees_by_platform, initial_membership
 from abm.policies import Budget, Instrument, build_instruments
+from abm.programmes import build_programmes
 from abm.shocks import ShockEffects, ShockSchedule
 from abm.shocks.scenario import sea_lead
 
@@ -181,9 +182,11 @@ class EcosystemModel(mesa.Model):
         self.behaviour: Process | None = (
             factory(self.world.bound_to("behaviour", factory.streams),
                     onset=self.shock_window.onset) if behaviour else None)
+        # Chain-leader programmes fold last: they refine what firms and platforms decided.
+        self.programmes = build_programmes(self.world, instruments)
         self.processes = [
             *instruments, *([self.behaviour] if self.behaviour else []),
-            *([self.platform_process] if self.platform_process else [])]
+            *([self.platform_process] if self.platform_process else []), *self.programmes]
         # Each process sees the world bound to the random streams it declared.
         self.process_worlds: list[tuple[Process, World]] = [
             (p, self.world.bound_to(p.name, p.streams)) for p in self.processes]
@@ -367,6 +370,9 @@ class EcosystemModel(mesa.Model):
                                 where=firms.final_demand > 0)
         export_sales = result.final_sales * export_part
         lead_now = sea_lead(links, self.effects.extra_sea_lead)  # 6 logistics
+        if rationing.lead_factor is not None:  # faster links (chain-leader programmes)
+            lead_now = np.maximum(1, np.ceil(lead_now * rationing.lead_factor)).astype(
+                lead_now.dtype)
         self.pipeline.dispatch(tick, result.shipped, lead_now)
         market_lead_now = self.market_lead + np.array([0, self.effects.extra_sea_lead])
         self.pipeline.ship_to_market(

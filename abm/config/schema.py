@@ -278,6 +278,80 @@ class PlatformConfig:
 
 
 @dataclass
+class ChainLeaderProgrammeConfig:
+    """Chain-leader programmes (issue 9 "Chain leaders"; mechanisms in ``abm.programmes``,
+    ODD "Chain-leader programmes")."""
+
+    enabled: bool = param(False, unit="flag",
+        meaning="chain leaders run their programmes (requirements, backup lists, supplier "
+        "development); the `chain_leader_system` instrument switches them on too",
+        source="staged landing (off: bit-identical to the engine without them)")
+    leaders_per_chain: int = param(3, low=1, high=1000, unit="count",
+        meaning="assemblers per chain the programme designates by score when it runs alone",
+        source="S001 (3–4 链主)")
+    score_size: float = param(1.0, low=0.0, high=10.0, unit="weight",
+        meaning="designation score weight of log revenue scale (z-score within chain and tier)",
+        source="S001 (chain masters are the largest firms)")
+    score_technology: float = param(1.0, low=0.0, high=10.0, unit="weight",
+        meaning="designation score weight of log technology (z-score within chain and tier)",
+        source="S001 (technological leadership)")
+    score_centrality: float = param(1.0, low=0.0, high=10.0, unit="weight",
+        meaning="designation score weight of log(1 + live links) (z-score within chain and tier)",
+        source="S001 (chain masters integrate the chain)")
+    review_ticks: int = param(52, low=1, high=520, unit="ticks",
+        meaning="ticks between designation and backup-list reviews", source="S001 (yearly)")
+    esg_requirement: float = param(0.6, low=0.0, high=1.0, unit="rating",
+        meaning="ESG rating a designated firm requires of its direct suppliers",
+        source="S000/S001 (leaders' ESG codes for suppliers); C")
+    quality_requirement: float = param(0.9, low=0.0, high=1.0, unit="share",
+        meaning="delivery reliability (mean fill rate) a designated firm requires of new "
+        "suppliers", source="C")
+    strictness: float = param(0.8, low=0.0, high=1.0, unit="share",
+        meaning="share of its own requirement a supplier passes down to its suppliers per tier",
+        source="C (requirements weaken upstream)")
+    requirement_penalty: float = param(0.05, low=0.0, high=1.0, unit="share of revenue",
+        meaning="revenue at stake per unit of ESG rating shortfall, counted in the ESG "
+        "strategy payoff of suppliers in a leader's tree", source="C")
+    backup_size: int = param(2, low=0, high=20, unit="count",
+        meaning="backup suppliers per input slot on a framework list (0: no lists)",
+        source="S001/S004 (framework agreements)")
+    backup_scope: str = param("leaders", choices=("leaders", "chain"), unit="choice",
+        meaning="who keeps backup lists: designated firms, or every buyer in their trees",
+        source="S001 (the instrument obliges chain-wide re-matching)")
+    backup_search_ticks: int = param(1, low=1, high=52, unit="ticks",
+        meaning="longest search of a buyer with a backup list", source="C (a call-off)")
+    pace: float = param(1.0, low=0.0, high=52.0, unit="share of a tier per year",
+        meaning="SaaS roll-out speed: share of the current tier's suppliers connected per year",
+        source="S004 (500 → 1,500 → 10,000 suppliers over four years)")
+    advance_share: float = param(0.8, low=0.0, high=1.0, unit="share",
+        meaning="connected share of a tier at which the roll-out moves to the next tier",
+        source="C")
+    lead_time_factor: float = param(0.5, low=0.0, high=1.0, unit="share",
+        meaning="transit lead time of connected links relative to nominal (rounded up, at "
+        "least one tick)", source="S004 (raw-material lead time 20 → 10 days)")
+    data_sharing: float = param(0.5, low=0.0, high=1.0, unit="share",
+        meaning="weight connected suppliers' forecasts put on their chain's end-market demand",
+        source="S004 (shared demand data)")
+    tech_transfer_share: float = param(0.3, low=0.0, high=0.9, unit="share",
+        meaning="share of connected suppliers' R&D spending the leaders pay (technology "
+        "transfer)", source="S001 (leaders' supplier development); C")
+    saas_share: float = param(0.5, low=0.0, high=0.9, unit="share",
+        meaning="share of connected suppliers' digital spending the leaders pay (SaaS tools)",
+        source="S004 (leader's supply-chain SaaS); C")
+    trade_credit_weeks: float = param(4.0, low=0.0, high=52.0, unit="weeks of revenue",
+        meaning="trade credit that extends connected suppliers' credit lines",
+        source="S001/S004 (supply-chain finance); C")
+
+
+@dataclass
+class ProgrammesConfig:
+    """Programmes run by firms (``abm.programmes``)."""
+
+    chain_leaders: ChainLeaderProgrammeConfig = field(
+        default_factory=ChainLeaderProgrammeConfig)
+
+
+@dataclass
 class MetricsConfig:
     """Windows for the resilience metrics (spec §6)."""
 
@@ -653,6 +727,7 @@ class SimulationConfig:
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     platforms: PlatformConfig = field(default_factory=PlatformConfig)
+    programmes: ProgrammesConfig = field(default_factory=ProgrammesConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)

@@ -94,9 +94,12 @@ class RationingLevers:
     Attributes:
         priority: per link, True if the buyer is served first when the supplier is short
             (only with ``market.rationing=priority``; None: proportional rationing).
+        lead_factor: per link, multiplier on the transit lead time of this tick's shipments
+            (rounded up, at least one tick; None: 1).
     """
 
     priority: np.ndarray | None = None
+    lead_factor: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

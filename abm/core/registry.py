@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 
-PLUGIN_PACKAGES = ("abm.shocks", "abm.platforms", "abm.policies", "abm.behaviour")
+PLUGIN_PACKAGES = ("abm.shocks", "abm.platforms", "abm.programmes", "abm.policies",
+                   "abm.behaviour")
 
 
 class Registry[T]:

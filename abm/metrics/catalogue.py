@@ -283,10 +283,36 @@ _POLICY_RESULTS = [
     _summary("chain_building_entries", "firms", "entrants into vacant rows of thin niches "
              "promoted by chain building"),
 ]
+_NO_CL = "no such link this tick (the roll-out has not reached one, or none is left)"
+# Chain-leader programmes (abm.programmes; only when they run).
+_CHAIN_LEADERS = [
+    _series("cl_designated", "firms", "alive firms designated as chain leaders"),
+    *(_series(f"cl_connected_tier{d}", "firms", f"alive suppliers connected to a leader's "
+              f"SaaS at the roll-out's tier {d} (depth {d} of the leaders' supply trees)")
+      for d in (1, 2, 3)),
+    _series("cl_connected_link_share", "share", "live links from a leader or connected buyer "
+            "to a connected supplier / live links", 0, 1),
+    _series("cl_order_lead_connected", "ticks", "mean order lead time (transit + queue wait, "
+            "capped at 52) of connected links", nan=_NO_CL),
+    _series("cl_order_lead_other", "ticks", "as cl_order_lead_connected, other live links "
+            "into the leaders' supply trees", nan=_NO_CL),
+    _series("cl_development_cost", "money", "leaders' payments for their suppliers' R&D "
+            "and digital spending this tick"),
+    _series("cl_backup_switches", "links", "links re-sourced to a listed backup this tick"),
+    *(_summary(f"cl_rollout_tier{d}_tick", "tick", f"first tick a tier-{d} supplier was "
+               "connected", nan="the roll-out never reached it") for d in (1, 2, 3)),
+    _summary("cl_backup_switches_total", "links", "links re-sourced to a listed backup"),
+    _summary("cl_development_cost_total", "money", "leaders' supplier-development payments "
+             "over the run"),
+    _summary("cl_connected_tech_gap", "log points", "log-technology gain since the start of "
+             "connected SMEs minus non-connected SMEs of the same tier (weighted by "
+             "connected count)", -INF, nan="innovation off, or no tier with both groups"),
+]
 
 CATALOGUE: dict[tuple[str, str], Metric] = {
     (m.kind, m.name): m for m in (*_ENGINE, *_BEHAVIOUR, *_PLATFORMS, *_RESULTS,
-                                  *_BEHAVIOUR_RESULTS, *_POLICY_RESULTS, *_PLATFORM_RESULTS)}
+                                  *_BEHAVIOUR_RESULTS, *_POLICY_RESULTS, *_PLATFORM_RESULTS,
+                                  *_CHAIN_LEADERS)}
 
 
 def series(name: str) -> Metric:

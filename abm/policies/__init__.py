@@ -105,6 +105,7 @@ def build_instruments(world: World, instruments: dict[str, Any], budget: Budget
 from abm.policies import (  # noqa: E402, F401
     carbon_price,
     chain_building,
+    chain_leader_system,
     digital_subsidy,
     early_warning,
     esg_disclosure_mandate,
