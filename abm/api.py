@@ -37,6 +37,8 @@ class SimulationResult:
         twin_timeseries: the unshocked twin's series (None without shocks or twin).
         config: the validated configuration.
         provenance: seed, git commit, package versions, wall time.
+        firm_recovery: one row per firm hit directly by a shock, with its firm-level recovery
+            (``abm.metrics.firm_recovery``; None without shocks).
     """
 
     summary: dict[str, float]
@@ -44,6 +46,7 @@ class SimulationResult:
     twin_timeseries: pd.DataFrame | None
     config: SimulationConfig
     provenance: dict[str, object] = field(default_factory=dict)
+    firm_recovery: pd.DataFrame | None = None
 
 
 #: Spending unit of ``cost_effectiveness``: loss avoided per million currency units spent.
@@ -117,9 +120,12 @@ def run_config(config: SimulationConfig, progress: bool = False) -> SimulationRe
     else:  # no reference run: the comparison is undefined (catalogued NaN)
         summary.update(dict.fromkeys(
             ("resilience_loss_avoided", "upgrading_gained", "cost_effectiveness"), math.nan))
+    recovery = (model.firm_recovery.table(model.firms, model.spec.names)
+                if model.firm_recovery.active else None)
     return SimulationResult(summary=summary, timeseries=series, twin_timeseries=twin_series,
                             config=config,
-                            provenance=provenance(config.seed, time.perf_counter() - started))
+                            provenance=provenance(config.seed, time.perf_counter() - started),
+                            firm_recovery=recovery)
 
 
 def simulate(overrides: Sequence[str] | SimulationConfig = (), *, progress: bool = False

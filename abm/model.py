@@ -64,13 +64,14 @@ from abm.market.steady_state import build_state
 from abm.metrics import Recorder, ShockWindow
 from abm.metrics.catalogue import MAY_BE_NAN
 from abm.metrics.finite import check_finite
+from abm.metrics.firm_recovery import FirmRecovery
 from abm.metrics.stability import LinkStability
 from abm.network import NetworkSpec, generate_network, load_network
 from abm.platforms import PlatformProcess, fee_rate, fees_by_platform, initial_membership
 from abm.policies import Budget, Instrument, build_instruments
 from abm.programmes import build_programmes
 from abm.shocks import ShockEffects, ShockSchedule
-from abm.shocks.scenario import sea_lead
+from abm.shocks.scenario import directly_hit, sea_lead
 
 
 class EcosystemModel(mesa.Model):
@@ -124,6 +125,8 @@ class EcosystemModel(mesa.Model):
         scenario = config.scenario if shocks else type(config.scenario)()
         self.schedule = ShockSchedule(scenario, firms, self.streams["shocks"])
         self.shocks_enabled = shocks and bool(scenario.shocks)
+        self.firm_recovery = self._firm_recovery(self.schedule.onset if self.shocks_enabled
+                                                 else None)
 
         market = config.market
         overseas = overseas_mask(config.network.n_regions, config.network.overseas_regions,
@@ -203,6 +206,11 @@ class EcosystemModel(mesa.Model):
             assert net.firms_path and net.links_path  # guaranteed by validation
             return load_network(net.firms_path, net.links_path)
         return generate_network(net, self.streams["network"])
+
+    def _firm_recovery(self, onset: int | None) -> FirmRecovery:
+        metrics = self.config.metrics
+        return FirmRecovery(self.firms.n, onset, metrics.baseline_window,
+                            metrics.firm_smoothing, metrics.recovery_level)
 
     def _pipeline_horizon(self) -> int:
         """Ring length for the longest lead time plus every scheduled chokepoint delay."""
@@ -285,6 +293,9 @@ class EcosystemModel(mesa.Model):
         if self._pipeline_horizon() > self.pipeline.horizon:
             self.pipeline.grow(self.steps, self._pipeline_horizon())
         if first_shock:
+            # Firm-level recovery starts now; its pre-shock level is each firm's long-run
+            # demand unless a full baseline window is observed before the onset.
+            self.firm_recovery = self._firm_recovery(start)
             for process in self.processes:
                 process.first_shock(start)
         return list(added)
@@ -472,6 +483,10 @@ class EcosystemModel(mesa.Model):
         for process, world in processes:
             process.after_entry_exit(world, tick)
         self.link_stability.observe(tick, firms, links)
+        if self.firm_recovery.active:
+            onset = self.firm_recovery.onset
+            self.firm_recovery.observe(tick, firms, directly_hit(firms, links, self.effects)
+                                       if onset is not None and tick >= onset else None)
 
         row = self._tick_metrics(  # 12 data collection
             result.produced, delivered, due, self.regulator.budget.spent_this_tick,
@@ -571,6 +586,7 @@ class EcosystemModel(mesa.Model):
             "relationship_stability": self.link_stability.stability(self.steps, firms,
                                                                      self.links),
             "steady_value_added": self.steady_value_added,
+            **self.firm_recovery.summary(),
         }
         for process in self.processes:
             outcomes.update(process.outcomes())

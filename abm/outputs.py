@@ -23,8 +23,9 @@ from abm.api import SimulationResult
 
 SUMMARY_FILE = "summary.json"
 #: Files a run writes; a reused run directory loses them before the new run starts.
-RESULT_FILES = (SUMMARY_FILE, "timeseries.parquet", "twin_timeseries.parquet", "config.yaml",
-                "provenance.json", "performance.png", "error.txt")
+RESULT_FILES = (SUMMARY_FILE, "timeseries.parquet", "twin_timeseries.parquet",
+                "firm_recovery.parquet", "config.yaml", "provenance.json", "performance.png",
+                "error.txt")
 
 
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
@@ -79,6 +80,8 @@ def write_result(result: SimulationResult, directory: Path, plot: bool = True) -
     _write_parquet(result.timeseries, directory / "timeseries.parquet", meta)
     if result.twin_timeseries is not None:
         _write_parquet(result.twin_timeseries, directory / "twin_timeseries.parquet", meta)
+    if result.firm_recovery is not None:
+        _write_parquet(result.firm_recovery, directory / "firm_recovery.parquet", meta)
     yaml_text = OmegaConf.to_yaml(OmegaConf.create(config))
     _atomic_write(directory / "config.yaml", lambda tmp: tmp.write_text(yaml_text))
     prov_text = json.dumps(result.provenance, indent=2)

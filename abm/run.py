@@ -5,7 +5,8 @@ overrides, config groups only from the package, outputs only under the output ro
 configuration pre-check), so a typo fails fast with a one-paragraph message and exit code 2; so do
 Hydra's own errors before the run starts. A reused run directory first loses the previous
 result (``summary.json`` and its companions). Each run directory then receives
-``timeseries.parquet``, ``twin_timeseries.parquet`` (shocked runs), ``config.yaml``,
+``timeseries.parquet``, ``twin_timeseries.parquet`` and ``firm_recovery.parquet`` (shocked
+runs), ``config.yaml``,
 ``provenance.json``, ``performance.png`` and, last, ``summary.json``. A run that reaches a
 non-finite state fails: ``error.txt`` instead of ``summary.json``, exit code 3.
 """

@@ -34,6 +34,7 @@ def test_written_run_carries_config_seed_versions_and_commit(tmp_path: Path) -> 
     summary_path = write_result(result, tmp_path / "run")
     names = {p.name for p in (tmp_path / "run").iterdir()}
     assert names == {"summary.json", "timeseries.parquet", "twin_timeseries.parquet",
+                     "firm_recovery.parquet",
                      "config.yaml", "provenance.json", "performance.png"}
     summary = json.loads(summary_path.read_text())
     assert summary["seed"] == 4 and summary["scenario"] == "regional_disaster"

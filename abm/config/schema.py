@@ -363,6 +363,9 @@ class MetricsConfig:
         meaning="recovered share", source="spec §6")
     late_window: int = param(26, low=1, unit="ticks", meaning="final ticks for late comparisons",
         source="spec §6")
+    firm_smoothing: int = param(4, low=1, high=52, unit="ticks",
+        meaning="firm-level recovery: ticks in the moving mean of each firm's output",
+        source="assumption (a month: weekly output is lumpy)")
     policy_baseline: bool = param(True, unit="switch",
         meaning="with policy instruments, also run the shocked baseline (no instruments, same "
                 "seed and network) for cost_effectiveness", source="spec §6 (issue 10)")

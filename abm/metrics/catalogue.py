@@ -196,6 +196,20 @@ _PLATFORM_RESULTS = [
     _summary("resourcing_ticks_nonmembers", "ticks", "as resourcing_ticks_members, buyers on "
              "no platform", nan="no replacement by a non-member"),
 ]
+_NO_HIT = " (0 when no firm is hit directly)"
+#: Firm-level recovery (``abm.metrics.firm_recovery``), finite by construction.
+_FIRM_RECOVERY = [
+    _summary("firms_hit", "firms", "firms hit directly by a shock that had a pre-shock output "
+             "(tracked by the firm-level recovery)"),
+    _summary("firm_recovery_mean", "ticks", "mean over firms hit directly of the ticks from "
+             "the first hit until the firm's smoothed output regains recovery_level x its "
+             "pre-shock mean (censored at the horizon)" + _NO_HIT),
+    _summary("firm_recovery_median", "ticks", "median of the same firm-level recovery ticks"
+             + _NO_HIT),
+    _summary("firm_recovery_censored", "share", "share of firms hit directly that never "
+             "regained recovery_level x their pre-shock output (by the horizon, or before "
+             "leaving the market)" + _NO_HIT, 0, 1),
+]
 _NO_TWIN = "a shocked run without its unshocked twin"
 _RESULTS = [
     _summary("resistance", "share", "1 - deepest relative drop of performance after onset", 0, 1),
@@ -241,6 +255,7 @@ _RESULTS = [
              "no replacement happened"),
     _summary("replacements", "links", "suppliers replaced over the run"),
     _summary("steady_value_added", "money", "value added per tick of the initial steady state"),
+    *_FIRM_RECOVERY,
 ]
 _LATE = "late-window mean of the series"
 _BEHAVIOUR_RESULTS = [

@@ -20,7 +20,7 @@ import numpy as np
 
 from abm.config.schema import ScenarioConfig, ShockConfig
 from abm.core.registry import SHOCK_KINDS
-from abm.core.state import ROUTE_SEA, FirmState, LinkState
+from abm.core.state import ASSEMBLY_TIER, ROUTE_SEA, FirmState, LinkState
 
 
 @dataclass
@@ -118,3 +118,24 @@ def sea_lead(links: LinkState, extra: int) -> np.ndarray:
     if extra == 0:
         return links.lead_time
     return links.lead_time + extra * (links.route == ROUTE_SEA)
+
+
+def directly_hit(firms: FirmState, links: LinkState, effects: ShockEffects) -> np.ndarray:
+    """Firms a shock touches directly this tick (for firm-level recovery).
+
+    A firm is hit directly when its own capacity is cut (availability below 1), when it is an
+    end of a link whose flow is blocked (embargo) or delayed (a sea route under a chokepoint),
+    or when it is an assembler and its final demand shrinks or export deliveries are delayed.
+    Firms that suffer only through the network (their suppliers' or customers' trouble) are
+    not hit directly. The same rule as ``experiments.calibration.recovery``.
+    """
+    hit = firms.availability < 1.0
+    touched = links.flow_availability < 1.0
+    if effects.extra_sea_lead > 0:
+        touched = touched | (links.route == ROUTE_SEA)
+    if touched.any():
+        hit[links.buyer[touched]] = True
+        hit[links.supplier[touched]] = True
+    if min(effects.export_demand, effects.domestic_demand) < 1.0 or effects.extra_sea_lead > 0:
+        hit |= firms.tier == ASSEMBLY_TIER
+    return hit & firms.alive
