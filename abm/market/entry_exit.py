@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import FinanceConfig, MarketConfig
+from abm.core.calendar import TICKS_PER_YEAR
 from abm.core.state import FirmState, LinkState
 from abm.market.accounts import stock_value
 from abm.market.sourcing import SupplierMarket, cancel_backlog
@@ -51,11 +52,17 @@ class ExitRule:
 
     def find(self, firms: FirmState, credit_line: np.ndarray, tick: int) -> np.ndarray:
         """Indices of firms that leave the market this tick."""
-        distress = firms.alive & (firms.cash + stock_value(firms) < -credit_line)
+        wealth = firms.cash + stock_value(firms)
+        distress = firms.alive & (wealth < -credit_line)
         self.distress_ticks = np.where(distress, self.distress_ticks + 1, 0)
         contribution = firms.unit_value_added * (1.0 - self.cfg.labour_cost_share)
-        viable = contribution * firms.long_run_demand > firms.fixed_cost
-        failed = distress & (~viable | (self.distress_ticks > self.cfg.exit_patience))
+        margin = contribution * firms.long_run_demand - firms.fixed_cost
+        viable = margin > 0
+        # A going concern keeps its lenders while its debt is serviceable from its margin
+        # (a debt/EBITDA covenant); a firm whose market shrinks sees its margin shrink with it.
+        serviceable = -wealth <= self.cfg.max_debt_years * TICKS_PER_YEAR * margin
+        out_of_patience = self.distress_ticks > self.cfg.exit_patience
+        failed = distress & (~viable | (out_of_patience & ~serviceable))
         idle = (tick - firms.entered_at > GRACE_TICKS) & (
             firms.long_run_demand < IDLE_SHARE * firms.normal_output)
         return np.flatnonzero(firms.alive & (failed | idle))

@@ -1,0 +1,156 @@
+"""Relationship memory: buyers return to a former supplier (spec §3 phase 9, issue 8).
+
+A buyer whose supplier fails (fill rate below the switching threshold, e.g. its deliveries are
+embargoed or its plant is down) finds a replacement (``abm.market.sourcing``). Without memory
+that move is permanent: once the shock is over nothing brings the buyer back, so a supplier cut
+off for half a year keeps none of its foreign customers, sits idle with its plant and fixed
+cost, and leaves the market although its market still exists (the embargo exits of issue 8).
+Real buyer-supplier relationships are sticky: they carry relationship-specific investment
+(qualification, specifications, logistics, trust), whose value grows with the relationship's
+age, so buyers stay with or go back to established suppliers (Martin, Mejean & Parenti 2023,
+relationship stickiness; Monarch & Schmidt-Eisenlohr 2023, the value of relationship
+longevity; Monarch 2022, switching costs in US-China trade). A replacement found during a
+disruption is a stop-gap.
+
+Rule: when a search rewires a link away from a supplier that is still in the market, the link
+remembers that supplier (the original one: a stop-gap that fails in turn does not overwrite
+it). For up to ``sourcing.relationship_memory`` ticks the buyer goes back as soon as the former
+supplier can serve it again: it is alive, runs at ``min_availability`` or more, has idle plant
+for the link's expected volume, and does not already supply the slot. The link is rewired back
+in place (the stop-gap's backlog is cancelled, the slot's shares re-split by supplier size).
+Whether trade is blocked (an embargo) shows only once goods flow: if the first tick back finds
+the link blocked, the buyer reverts to its stop-gap at once and tries again a quarter later.
+Deterministic (no random draws), so it shifts no random stream.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.config.schema import SourcingConfig
+from abm.core.state import NOT_SEARCHING, FirmState, LinkState
+from abm.market.canvassing import expected_volume
+from abm.market.sourcing import SupplierMarket, cancel_backlog, resplit_shares
+
+RETRY_TICKS = 13  # a quarter: how long a buyer waits after finding its former supplier blocked
+
+
+class RelationshipMemory:
+    """Per link row: the former supplier a buyer left for a failure, and the return rule
+    (module docstring).
+
+    Args:
+        n_links: number of link rows at the start (rows appended later are padded in).
+        cfg: sourcing parameters (``relationship_memory``, ``min_availability``).
+    """
+
+    def __init__(self, n_links: int, cfg: SourcingConfig) -> None:
+        self.cfg = cfg
+        self.former = np.full(n_links, -1, dtype=np.int64)
+        self.left_at = np.zeros(n_links, dtype=np.int64)
+        self.retry_at = np.zeros(n_links, dtype=np.int64)
+        self.stop_gap = np.full(n_links, -1, dtype=np.int64)  # during the trial tick only
+        self.trial: np.ndarray = np.empty(0, dtype=np.int64)
+
+    def _fit(self, n_links: int) -> None:
+        """Pad the per-link arrays to the current number of link rows."""
+        extra = n_links - len(self.former)
+        if extra > 0:
+            self.former = np.concatenate([self.former, np.full(extra, -1, dtype=np.int64)])
+            self.left_at = np.concatenate([self.left_at, np.zeros(extra, dtype=np.int64)])
+            self.retry_at = np.concatenate([self.retry_at, np.zeros(extra, dtype=np.int64)])
+            self.stop_gap = np.concatenate([self.stop_gap, np.full(extra, -1, dtype=np.int64)])
+
+    def remember(self, firms: FirmState, links: LinkState, rows: np.ndarray,
+                 previous: np.ndarray, tick: int) -> None:
+        """Record that the link ``rows`` were rewired by a search away from ``previous``.
+
+        A supplier that has left the market is not remembered; an established supplier
+        already remembered is kept when a stop-gap fails in turn.
+        """
+        if self.cfg.relationship_memory == 0 or not len(rows):
+            return
+        self._fit(links.n)
+        known = self.former[rows]
+        keep = (known >= 0) & firms.alive[np.maximum(known, 0)] & (
+            tick - self.left_at[rows] <= self.cfg.relationship_memory)
+        new = ~keep & firms.alive[previous]
+        self.former[rows[new]] = previous[new]
+        self.left_at[rows[new]] = tick
+        self.retry_at[rows[new]] = tick
+
+    def step(self, firms: FirmState, links: LinkState, market: SupplierMarket,
+             tick: int) -> np.ndarray:
+        """Revert blocked trials, then send buyers back to able former suppliers; returns
+        the rewired rows."""
+        none = np.empty(0, dtype=np.int64)
+        if self.cfg.relationship_memory == 0:
+            return none
+        self._fit(links.n)
+        reverted = self._revert_blocked(firms, links, market, tick)
+        remembered = np.flatnonzero(self.former[:links.n] >= 0)
+        if not len(remembered):
+            return reverted
+        former = self.former[remembered]
+        stale = (~links.active[remembered] | ~firms.alive[former]
+                 | (tick - self.left_at[remembered] > self.cfg.relationship_memory))
+        self.former[remembered[stale]] = -1
+        rows, former = remembered[~stale], former[~stale]
+        able = (firms.availability[former] >= self.cfg.min_availability) \
+            & (links.search_timer[rows] == NOT_SEARCHING) & (tick >= self.retry_at[rows]) \
+            & (links.supplier[rows] != former)
+        rows, former = rows[able], former[able]
+        if not len(rows):
+            return reverted
+        # Not a slot the former supplier already serves (it may have been re-drawn).
+        slot_key = links.slot_key(firms.n_slots)
+        current = np.sort(slot_key[links.active] * firms.n + links.supplier[links.active])
+        pair = slot_key[rows] * firms.n + former
+        where = np.minimum(np.searchsorted(current, pair), len(current) - 1)
+        duplicate = current[where] == pair
+        self.former[rows[duplicate]] = -1
+        rows, former = rows[~duplicate], former[~duplicate]
+        # The former supplier takes back only what its idle plant can serve: buyers in row
+        # order, each while the cumulated volume fits.
+        volume = expected_volume(firms, links)[rows]
+        order = np.lexsort((rows, former))
+        rows, former, volume = rows[order], former[order], volume[order]
+        cumulated = np.cumsum(volume)
+        start = np.searchsorted(former, former)  # first index of each former supplier
+        before = cumulated - volume - np.where(start > 0, cumulated[start - 1], 0.0)
+        fits = before + volume <= market.spare_units(firms)[former]
+        _, first = np.unique(slot_key[rows] * firms.n + former, return_index=True)
+        once = np.zeros(len(rows), dtype=bool)
+        once[first] = True
+        back, former = rows[fits & once], former[fits & once]
+        if not len(back):
+            return reverted
+        self.stop_gap[back] = links.supplier[back]
+        self.former[back] = -1
+        self._rewire(firms, links, market, back, former, tick)
+        self.trial = back
+        return np.concatenate([reverted, back])
+
+    def _revert_blocked(self, firms: FirmState, links: LinkState, market: SupplierMarket,
+                        tick: int) -> np.ndarray:
+        """A buyer whose first tick back finds the link blocked returns to its stop-gap
+        (if still alive) and remembers the former supplier for a retry a quarter later."""
+        trial, self.trial = self.trial[self.trial < links.n], np.empty(0, dtype=np.int64)
+        stop_gap = self.stop_gap[trial]
+        self.stop_gap[trial] = -1
+        blocked = (links.flow_availability[trial] < 1.0) & links.active[trial] \
+            & (stop_gap >= 0) & firms.alive[np.maximum(stop_gap, 0)]
+        rows = trial[blocked]
+        if not len(rows):
+            return np.empty(0, dtype=np.int64)
+        self.former[rows] = links.supplier[rows]
+        self.retry_at[rows] = tick + RETRY_TICKS
+        self._rewire(firms, links, market, rows, stop_gap[blocked], tick)
+        return rows
+
+    @staticmethod
+    def _rewire(firms: FirmState, links: LinkState, market: SupplierMarket, rows: np.ndarray,
+                supplier: np.ndarray, tick: int) -> None:
+        cancel_backlog(firms, links, rows)
+        market.connect(firms, links, rows, supplier, tick)
+        resplit_shares(firms, links, links.buyer[rows], links.slot[rows])
