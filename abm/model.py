@@ -136,7 +136,7 @@ class EcosystemModel(mesa.Model):
         self.base_search_ticks = np.full(firms.n, config.sourcing.search_ticks)
         self.exit_rule = ExitRule(firms.n, config.finance)
         self.canvassing = Canvassing(firms.n, config.sourcing)
-        self.relationships = RelationshipMemory(links.n, config.sourcing)
+        self.relationships = RelationshipMemory(firms.n, links.n, config.sourcing)
 
         self._firm_agents: list[Firm] = [
             (ChainLeader if firms.chain_leader[i] else SME)(self, i, str(self.spec.names[i]))

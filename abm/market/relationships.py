@@ -14,7 +14,7 @@ disruption is a stop-gap.
 
 Rule: when a search rewires a link away from a supplier that is still in the market, the link
 remembers that supplier (the original one: a stop-gap that fails in turn does not overwrite
-it). For up to ``sourcing.relationship_memory`` ticks the buyer goes back as soon as the former
+it; a former supplier that fails the buyer again after its return is not remembered again). For up to ``sourcing.relationship_memory`` ticks the buyer goes back as soon as the former
 supplier can serve it again: it is alive, runs at ``min_availability`` or more, has idle plant
 for the link's expected volume, and does not already supply the slot. The link is rewired back
 in place (the stop-gap's backlog is cancelled, the slot's shares re-split by supplier size).
@@ -44,11 +44,13 @@ class RelationshipMemory:
         cfg: sourcing parameters (``relationship_memory``, ``min_availability``).
     """
 
-    def __init__(self, n_links: int, cfg: SourcingConfig) -> None:
+    def __init__(self, n_firms: int, n_links: int, cfg: SourcingConfig) -> None:
         self.cfg = cfg
+        self.last_blocked = np.full(n_firms, -RETRY_TICKS - 1, dtype=np.int64)
         self.former = np.full(n_links, -1, dtype=np.int64)
         self.left_at = np.zeros(n_links, dtype=np.int64)
         self.retry_at = np.zeros(n_links, dtype=np.int64)
+        self.returned_at = np.full(n_links, -cfg.relationship_memory - 1, dtype=np.int64)
         self.stop_gap = np.full(n_links, -1, dtype=np.int64)  # during the trial tick only
         self.trial: np.ndarray = np.empty(0, dtype=np.int64)
 
@@ -59,6 +61,8 @@ class RelationshipMemory:
             self.former = np.concatenate([self.former, np.full(extra, -1, dtype=np.int64)])
             self.left_at = np.concatenate([self.left_at, np.zeros(extra, dtype=np.int64)])
             self.retry_at = np.concatenate([self.retry_at, np.zeros(extra, dtype=np.int64)])
+            self.returned_at = np.concatenate(
+                [self.returned_at, np.full(extra, -self.cfg.relationship_memory - 1)])
             self.stop_gap = np.concatenate([self.stop_gap, np.full(extra, -1, dtype=np.int64)])
 
     def remember(self, firms: FirmState, links: LinkState, rows: np.ndarray,
@@ -74,10 +78,15 @@ class RelationshipMemory:
         known = self.former[rows]
         keep = (known >= 0) & firms.alive[np.maximum(known, 0)] & (
             tick - self.left_at[rows] <= self.cfg.relationship_memory)
-        new = ~keep & firms.alive[previous]
+        # A supplier the buyer came back to and that failed it again had its second chance.
+        second_chance = tick - self.returned_at[rows] <= self.cfg.relationship_memory
+        new = ~keep & firms.alive[previous] & ~second_chance
         self.former[rows[new]] = previous[new]
         self.left_at[rows[new]] = tick
-        self.retry_at[rows[new]] = tick
+        # Left because deliveries were blocked (the flows of this tick are still the old
+        # supplier's): wait a quarter before trying again.
+        blocked = links.flow_availability[rows[new]] < 1.0
+        self.retry_at[rows[new]] = tick + RETRY_TICKS * blocked
 
     def step(self, firms: FirmState, links: LinkState, market: SupplierMarket,
              tick: int) -> np.ndarray:
@@ -87,6 +96,8 @@ class RelationshipMemory:
         if self.cfg.relationship_memory == 0:
             return none
         self._fit(links.n)
+        blocked = links.active & (links.flow_availability < 1.0)
+        self.last_blocked[links.supplier[blocked]] = tick
         reverted = self._revert_blocked(firms, links, market, tick)
         remembered = np.flatnonzero(self.former[:links.n] >= 0)
         if not len(remembered):
@@ -98,6 +109,7 @@ class RelationshipMemory:
         rows, former = remembered[~stale], former[~stale]
         able = (firms.availability[former] >= self.cfg.min_availability) \
             & (links.search_timer[rows] == NOT_SEARCHING) & (tick >= self.retry_at[rows]) \
+            & (tick - self.last_blocked[former] > RETRY_TICKS) \
             & (links.supplier[rows] != former)
         rows, former = rows[able], former[able]
         if not len(rows):
@@ -110,23 +122,44 @@ class RelationshipMemory:
         duplicate = current[where] == pair
         self.former[rows[duplicate]] = -1
         rows, former = rows[~duplicate], former[~duplicate]
-        # The former supplier takes back only what its idle plant can serve: buyers in row
-        # order, each while the cumulated volume fits.
-        volume = expected_volume(firms, links)[rows]
+        # The former supplier takes back only what its plant can serve beside the customers
+        # it has now: buyers in row order, each while the cumulated volume fits. A link's
+        # volume is what the buyer will order from the former supplier once the slot's shares
+        # are re-split by size (not what it orders from the stop-gap, which may be far larger).
+        live = links.active & firms.alive[links.supplier]
+        normal = firms.normal_output
+        slot_size = np.bincount(slot_key[live], weights=normal[links.supplier[live]],
+                                minlength=firms.input_inventory.size)
+        share = normal[former] / (slot_size[slot_key[rows]] - normal[links.supplier[rows]]
+                                  + normal[former])
+        buyer = links.buyer[rows]
+        volume = share * firms.input_coef[buyer, links.slot[rows]] * firms.forecast[buyer]
+        booked = np.bincount(links.supplier, weights=expected_volume(firms, links) * live,
+                             minlength=firms.n) + firms.final_demand
+        plant = normal * (1.0 + market.capacity_slack) * firms.availability
         order = np.lexsort((rows, former))
         rows, former, volume = rows[order], former[order], volume[order]
         cumulated = np.cumsum(volume)
         start = np.searchsorted(former, former)  # first index of each former supplier
         before = cumulated - volume - np.where(start > 0, cumulated[start - 1], 0.0)
-        fits = before + volume <= market.spare_units(firms)[former]
+        fits = before + volume <= (plant - booked)[former]
         _, first = np.unique(slot_key[rows] * firms.n + former, return_index=True)
         once = np.zeros(len(rows), dtype=bool)
         once[first] = True
+        # A supplier whose goods were blocked within memory is tested by one buyer first
+        # (the others follow once that trial passes), so a blockade still in force costs one
+        # trial order, not one per buyer.
+        tested = tick - self.last_blocked[former] <= self.cfg.relationship_memory
+        _, first_of_supplier = np.unique(former, return_index=True)
+        lead = np.zeros(len(rows), dtype=bool)
+        lead[first_of_supplier] = True
+        once &= ~tested | lead
         back, former = rows[fits & once], former[fits & once]
         if not len(back):
             return reverted
         self.stop_gap[back] = links.supplier[back]
         self.former[back] = -1
+        self.returned_at[back] = tick
         self._rewire(firms, links, market, back, former, tick)
         self.trial = back
         return np.concatenate([reverted, back])
@@ -143,6 +176,7 @@ class RelationshipMemory:
         rows = trial[blocked]
         if not len(rows):
             return np.empty(0, dtype=np.int64)
+        self.returned_at[rows] = -self.cfg.relationship_memory - 1  # blocked: not its fault
         self.former[rows] = links.supplier[rows]
         self.retry_at[rows] = tick + RETRY_TICKS
         self._rewire(firms, links, market, rows, stop_gap[blocked], tick)
