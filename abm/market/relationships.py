@@ -14,12 +14,17 @@ disruption is a stop-gap.
 
 Rule: when a search rewires a link away from a supplier that is still in the market, the link
 remembers that supplier (the original one: a stop-gap that fails in turn does not overwrite
-it; a former supplier that fails the buyer again after its return is not remembered again). For up to ``sourcing.relationship_memory`` ticks the buyer goes back as soon as the former
-supplier can serve it again: it is alive, runs at ``min_availability`` or more, has idle plant
-for the link's expected volume, and does not already supply the slot. The link is rewired back
-in place (the stop-gap's backlog is cancelled, the slot's shares re-split by supplier size).
-Whether trade is blocked (an embargo) shows only once goods flow: if the first tick back finds
-the link blocked, the buyer reverts to its stop-gap at once and tries again a quarter later.
+it; a former supplier that fails the buyer again after its return gets no third chance). For
+up to ``sourcing.relationship_memory`` ticks the buyer goes back as soon as the former supplier
+can serve it again: it is alive, runs at ``min_availability`` or more, its plant (normal output
+plus slack) minus the expected volume of its current customers covers the volume the buyer
+would order from it once the slot's shares are re-split by size, and it does not already
+supply the slot. The link is rewired back in place (the stop-gap's backlog is cancelled, the
+shares re-split by supplier size). Whether trade is still blocked (an embargo) shows once goods
+flow: a buyer that left because deliveries were blocked waits a quarter before trying; one
+buyer tests a supplier whose goods were blocked within memory (the others follow once the
+trial passes); if the first tick back finds the link blocked, the buyer reverts to its
+stop-gap at once and tries again a quarter later.
 Deterministic (no random draws), so it shifts no random stream.
 """
 
