@@ -54,6 +54,7 @@ from abm.market.entry_exit import ExitRule, admit_entrants, remove_firms
 from abm.market.logistics import Pipeline
 from abm.market.ordering import place_orders, update_forecasts
 from abm.market.production import adjust_capacity, produce_and_ship
+from abm.market.relationships import RelationshipMemory
 from abm.market.sourcing import (
     SupplierMarket,
     finish_searches,
@@ -143,6 +144,7 @@ class EcosystemModel(mesa.Model):
         self.base_search_ticks = np.full(firms.n, config.sourcing.search_ticks)
         self.exit_rule = ExitRule(firms.n, config.finance)
         self.canvassing = Canvassing(firms.n, config.sourcing)
+        self.relationships = RelationshipMemory(firms.n, links.n, config.sourcing)
 
         self._firm_agents: list[Firm] = [
             (ChainLeader if firms.chain_leader[i] else SME)(self, i, str(self.spec.names[i]))
@@ -438,12 +440,16 @@ class EcosystemModel(mesa.Model):
         started = start_searches(firms, links, cfg.sourcing, tick, search_ticks,
                                  threshold=threshold)
         self._match_levers()
+        previous = links.supplier.copy()
         rewired, waited = finish_searches(firms, links, self.supplier_market, cfg.sourcing,
                                           tick, self.streams["sourcing"])
+        self.relationships.remember(firms, links, rewired, previous[rewired], tick)
         if len(waited):
             self.replacement_ticks.append(waited)
         rewired = np.concatenate([rewired, self.canvassing.step(firms, links,
-                                                            self.supplier_market, tick)])
+                                                            self.supplier_market, tick),
+                                  self.relationships.step(firms, links, self.supplier_market,
+                                                          tick)])
         for process, world in processes:
             process.after_sourcing(world, tick, rewired)
 

@@ -129,8 +129,14 @@ class FinanceConfig:
         meaning="entry probability = entry_rate x (niche load) ** this: entry follows demand",
         source="C (Dunne, Roberts & Samuelson 1988: entry responds to demand)")
     exit_patience: int = param(26, low=0, high=520, unit="ticks",
-        meaning="ticks a viable firm may stay in distress (beyond its credit line) before exit",
+        meaning="ticks a viable firm may stay in distress (beyond its credit line) before its "
+                "lenders test whether its debt is serviceable (max_debt_years)",
         source="C (Bernanke 1983: liquidity vs solvency)")
+    max_debt_years: float = param(4.0, low=0.0, high=100.0, unit="years",
+        meaning="after exit_patience ticks in distress a firm exits if its net debt exceeds "
+                "this many years of its operating margin at long-run demand (0 = at once)",
+        source="L: debt/EBITDA covenants of 3-5 (Greenwald 2019; Chodorow-Reich & Falato "
+               "2022)")
 
 
 @dataclass
@@ -152,6 +158,11 @@ class SourcingConfig:
     canvass_below: float = param(0.5, low=0.0, high=1.0, unit="share",
         meaning="a supplier canvasses when its regular customers' expected volume is below "
                 "this share of its normal output", source="C")
+    relationship_memory: int = param(52, low=0, high=520, unit="ticks",
+        meaning="a buyer that left a supplier for a failure returns to it within this many "
+                "ticks once it can deliver again (0 = never: switching is permanent)",
+        source="C (sticky relationships: Martin, Mejean & Parenti 2023; Monarch & "
+               "Schmidt-Eisenlohr 2023)")
 
 
 @dataclass

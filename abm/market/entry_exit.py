@@ -3,10 +3,15 @@
 Exit separates liquidity from solvency. A firm is *in distress* when its cash plus the value of
 its stocks (collateral for working-capital credit) is below minus its credit line: it can no
 longer pay from its own means. It exits when (a) it is in distress and not viable - its
-expected profit at its long-run demand (contribution ``unit value added x (1 - labour cost
-share)`` per unit, minus fixed cost) is negative - or (b) it has been in distress for more
-than ``finance.exit_patience`` consecutive ticks: lenders and suppliers (bank forbearance,
-trade credit, payment delays) carry a viable firm through a temporary gap, but not forever.
+expected profit at its long-run demand (its margin: contribution ``unit value added x (1 -
+labour cost share)`` per unit, minus fixed cost) is negative - or (b) it has been in distress
+for more than ``finance.exit_patience`` consecutive ticks and its net debt (minus cash and
+stock value) exceeds ``finance.max_debt_years`` years of that margin. Lenders and suppliers
+(bank forbearance, trade credit, payment delays) carry a viable firm through a temporary gap;
+beyond it they keep a going concern whose debt is serviceable from its margin (a debt/EBITDA
+covenant) and end one whose debt is not. A firm whose market shrinks sees its margin shrink
+with its long-run demand, so it leaves once its debt outgrows what that market can service
+(issue 8: a patience clock alone ended viable firms cut off by a temporary embargo).
 It also exits when, past an entry grace period, its long-run demand has fallen below a small
 share of its normal output (it has lost its customers). Its stocks are written off, what it
 owed and what it had on order are cancelled, and its customers start searching for
@@ -28,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import FinanceConfig, MarketConfig
+from abm.core.calendar import TICKS_PER_YEAR
 from abm.core.state import FirmState, LinkState
 from abm.market.accounts import stock_value
 from abm.market.sourcing import SupplierMarket, cancel_backlog
@@ -51,11 +57,17 @@ class ExitRule:
 
     def find(self, firms: FirmState, credit_line: np.ndarray, tick: int) -> np.ndarray:
         """Indices of firms that leave the market this tick."""
-        distress = firms.alive & (firms.cash + stock_value(firms) < -credit_line)
+        wealth = firms.cash + stock_value(firms)
+        distress = firms.alive & (wealth < -credit_line)
         self.distress_ticks = np.where(distress, self.distress_ticks + 1, 0)
         contribution = firms.unit_value_added * (1.0 - self.cfg.labour_cost_share)
-        viable = contribution * firms.long_run_demand > firms.fixed_cost
-        failed = distress & (~viable | (self.distress_ticks > self.cfg.exit_patience))
+        margin = contribution * firms.long_run_demand - firms.fixed_cost
+        viable = margin > 0
+        # A going concern keeps its lenders while its debt is serviceable from its margin
+        # (a debt/EBITDA covenant); a firm whose market shrinks sees its margin shrink with it.
+        serviceable = -wealth <= self.cfg.max_debt_years * TICKS_PER_YEAR * margin
+        out_of_patience = self.distress_ticks > self.cfg.exit_patience
+        failed = distress & (~viable | (out_of_patience & ~serviceable))
         idle = (tick - firms.entered_at > GRACE_TICKS) & (
             firms.long_run_demand < IDLE_SHARE * firms.normal_output)
         return np.flatnonzero(firms.alive & (failed | idle))
