@@ -31,6 +31,11 @@ ARMS: dict[str, tuple[str, ...]] = {
     "platform_members_high": ("platforms.membership_rate=0.5",),
     "digital_plus_1sd": ("behaviour.digital.initial_shift_sd=1.0",),
     "upgrading_off": ("behaviour.upgrading.enabled=false",),
+    # Both instruments under one budget (about 2% of the ci network's yearly value added; the
+    # instruments spend far less). The per-run policy baseline is off: the contrast with the
+    # "default" arm on the same seeds is the comparison.
+    "early_warning_dispatch": ("policy=[early_warning,resource_dispatch]",
+                               "policy.budget_per_year=100000", "metrics.policy_baseline=false"),
 }
 
 
@@ -133,6 +138,8 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
                "MODEL_SPEC §7; seed 001", "structural_upgrading", "+",
                needs="chain_leader_system instrument"),
     Hypothesis("early_warning_losses", "Early warning and re-dispatch -> smaller losses",
-               "MODEL_SPEC §7; seed 002", "resilience_loss", "-",
-               needs="early_warning and resource_dispatch instruments"),
+               "MODEL_SPEC §7; seed 002",
+               "resilience_loss(early warning + re-dispatch) - (no policy) [ticks]", "-",
+               ((1, "early_warning_dispatch", "resilience_loss"),
+                (-1, "default", "resilience_loss"))),
 )
