@@ -88,10 +88,12 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
                ((1, "concentration_2", "resilience_loss"), (-1, "default", "resilience_loss"))),
     Hypothesis("indirect_exceed_direct", "Indirect losses exceed direct ones",
                "Hallegatte 2008; Inoue & Todo 2019", "indirect / direct loss", "+",
-               needs="direct-damage accounting (capacity lost by hit firms) in the outputs"),
+               needs="direct-damage accounting in the outputs: output lost by directly hit firms "
+               "vs by the rest"),
     Hypothesis("single_failure_heavy_tail", "Single-firm failure losses are heavy-tailed",
                "Inoue & Todo 2019; Diem et al. 2022", "tail index of system loss", "+",
-               needs="a single-firm shock scope (one run per failed firm)"),
+               needs="a shock scope of one named firm (one run per failed firm); the scope selects "
+               "regions, tiers, chains, products and a random share only"),
     Hypothesis("digital_faster_recovery", "Digital maturity +1 s.d. -> faster recovery",
                "MODEL_SPEC §7 (seed figure 19%)",
                "recovery_time(+1 s.d.) - recovery_time(default) [weeks]", "-",
