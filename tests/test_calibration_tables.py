@@ -72,3 +72,19 @@ def test_variants_table_matches_the_odd_rows_it_has_results_for() -> None:
     quoted = tables.odd_rows(_block("Tried (20 seeds"), r"(default|supplier canvassing)[^|]*")
     for mine, theirs in zip(ours, quoted[:2], strict=True):
         assert _close(mine, theirs), (mine, theirs)
+
+
+def test_behaviour_rows_run_on_common_seeds(tmp_path: Path) -> None:
+    from experiments.calibration.behaviour import ROWS, run_row
+    from experiments.sweep import ExecutorConfig
+
+    table = run_row("greenwashing_detection", tmp_path, 2,
+                    ["network.n_firms=100", "ticks=60"], ExecutorConfig("serial"))
+    row = ROWS["greenwashing_detection"]
+    assert set(table["condition"]) == set(row.conditions)
+    assert set(table["metric"]) == {"greenwashing_rate", "greenwashing_rate@first_tick"}
+    assert (table["seeds"] == 2).all()
+    first = table[table["metric"] == "greenwashing_rate@first_tick"]
+    assert first["mean"].nunique() == 1  # common seeds: the same start in both conditions
+    moved = table[table["condition"] == "detection_0.9"]
+    assert ((moved["higher_than_first"] + moved["lower_than_first"]) <= 2).all()
