@@ -19,6 +19,7 @@ def sweep_main(argv: list[str]) -> None:
     """``ecosim sweep``: exit 0 on success, 2 on a bad experiment or configuration."""
     from abm.config.validate import ConfigError
     from experiments.experiment import ExperimentError, experiment_names, run_experiment
+    from experiments.policy_search import SearchError
     from experiments.sweep.design import DesignError
     from experiments.sweep.executors import ExecutorError
 
@@ -27,7 +28,7 @@ def sweep_main(argv: list[str]) -> None:
         raise SystemExit(0 if argv else EXIT_BAD_CONFIG)
     try:
         _, report = run_experiment(argv[0], argv[1:], progress=True)
-    except (ExperimentError, DesignError, ConfigError, ExecutorError) as exc:
+    except (ExperimentError, DesignError, ConfigError, ExecutorError, SearchError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_CONFIG) from None
     print(f"[ecosim] report: {report}")

@@ -81,6 +81,7 @@ def check_instruments(cfg: Mapping[str, Any]) -> None:
     """
     known = available_policies()
     needed = list(cfg.get("requires") or []) + [i for mix in cfg.get("mixes") or [] for i in mix]
+    needed += list((cfg.get("design") or {}).get("instruments") or {})
     missing = [i for i in needed if i not in known]
     if missing:
         raise ExperimentError(
@@ -95,8 +96,10 @@ def build_runs(cfg: Mapping[str, Any]) -> list[RunSpec]:
     design = dict(cfg["design"])
     parameters = dict(design.get("parameters") or {})
     policies = parameters.get("policy")
-    if isinstance(policies, list) and REGISTRY_TOKEN in policies:
-        expanded = [p for p in policies if p != REGISTRY_TOKEN] + available_policies()
+    if isinstance(policies, list):  # "@registry" expanded; the mixes join the listed policies
+        expanded = [p for p in policies if p != REGISTRY_TOKEN]
+        if REGISTRY_TOKEN in policies:
+            expanded += available_policies()
         mixes = ["[" + ",".join(mix) + "]" for mix in cfg.get("mixes") or []]
         parameters["policy"] = list(dict.fromkeys([*expanded, *mixes]))
     design["parameters"] = parameters
@@ -126,8 +129,18 @@ def run_experiment(name: str, overrides: Sequence[str] = (), *, progress: bool =
 
     cfg = load_experiment(name, overrides)
     check_instruments(cfg)
-    runs = build_runs(cfg)
     root = sweep_dir(cfg)
+    if cfg["design"].get("kind") == "optuna":  # adaptive: trials are asked as results arrive
+        from experiments.policy_search import run_search, summary_line
+
+        trials = run_search(cfg, root, progress=progress)
+        print(f"[ecosim] policy search {root}: {len(trials)} trials; {summary_line(trials)}")
+        if not report:
+            return root, None
+        from analysis.search import write_search_report
+
+        return root, write_search_report(root, str(cfg.get("title") or name))
+    runs = build_runs(cfg)
     executor = ExecutorConfig(**cfg.get("executor", {}))
     meta = {"experiment": name, "overrides": list(overrides), "config": cfg}
     outcome = run_sweep(root, runs, meta, executor, batch_size=cfg.get("batch_size"),
