@@ -73,6 +73,30 @@ def available_policies() -> list[str]:
     return group_options("policy")
 
 
+def runnable_policies(base: Sequence[str], left_out: dict[str, str] | None = None
+                      ) -> list[str]:
+    """The registry's instruments that can run under the experiment's ``base`` overrides.
+
+    "@registry" means "every instrument that applies": an instrument whose own check refuses
+    the base configuration (e.g. ``platform_regulation`` without acting platforms) is left out
+    (its reason goes into ``left_out``) instead of stopping the whole sweep. Name it explicitly
+    (with the overrides it needs, e.g. ``base=[platforms.acting=true]``) to run it.
+    """
+    from abm.config.compose import compose_config
+    from abm.core.errors import ConfigError
+
+    runnable = []
+    for name in available_policies():
+        try:
+            compose_config([*base, f"policy={name}"])
+        except ConfigError as exc:
+            if left_out is not None:
+                left_out[name] = str(exc)
+            continue
+        runnable.append(name)
+    return runnable
+
+
 def check_instruments(cfg: Mapping[str, Any]) -> None:
     """Stop with a clear message when the experiment needs instruments that do not exist.
 
@@ -91,22 +115,28 @@ def check_instruments(cfg: Mapping[str, Any]) -> None:
             "different question, so it stops here.")
 
 
-def build_runs(cfg: Mapping[str, Any]) -> list[RunSpec]:
-    """The experiment's runs: design points (registry expanded, mixes added) x seeds."""
+def build_runs(cfg: Mapping[str, Any], left_out: dict[str, str] | None = None
+               ) -> list[RunSpec]:
+    """The experiment's runs: design points (registry expanded, mixes added) x seeds.
+
+    Args:
+        cfg: the composed experiment config.
+        left_out: filled with the registry instruments the base config refuses, and why.
+    """
     design = dict(cfg["design"])
     parameters = dict(design.get("parameters") or {})
     policies = parameters.get("policy")
+    size = cfg["size"]
+    base = [*size.get("base", []), *(cfg.get("base") or [])]
     if isinstance(policies, list):  # "@registry" expanded; the mixes join the listed policies
         expanded = [p for p in policies if p != REGISTRY_TOKEN]
         if REGISTRY_TOKEN in policies:
-            expanded += available_policies()
+            expanded += runnable_policies(base, left_out)
         mixes = ["[" + ",".join(mix) + "]" for mix in cfg.get("mixes") or []]
         parameters["policy"] = list(dict.fromkeys([*expanded, *mixes]))
     design["parameters"] = parameters
-    size = cfg["size"]
     seeds = range(int(cfg.get("seed_start", 0)), int(cfg.get("seed_start", 0))
                   + int(size["seeds"]))
-    base = [*size.get("base", []), *(cfg.get("base") or [])]
     return expand(design_points(design), list(seeds), base=base)
 
 
@@ -140,9 +170,13 @@ def run_experiment(name: str, overrides: Sequence[str] = (), *, progress: bool =
         from analysis.search import write_search_report
 
         return root, write_search_report(root, str(cfg.get("title") or name))
-    runs = build_runs(cfg)
+    left_out: dict[str, str] = {}
+    runs = build_runs(cfg, left_out)
     executor = ExecutorConfig(**cfg.get("executor", {}))
-    meta = {"experiment": name, "overrides": list(overrides), "config": cfg}
+    for instrument, reason in left_out.items():
+        print(f"[ecosim] note: `{instrument}` left out of @registry: {reason}")
+    meta = {"experiment": name, "overrides": list(overrides), "config": cfg,
+            "left_out": left_out}
     outcome = run_sweep(root, runs, meta, executor, batch_size=cfg.get("batch_size"),
                         retry_failed=bool(cfg.get("retry_failed", False)),
                         per_run_dirs=bool(cfg.get("per_run_dirs", False)), progress=progress)
