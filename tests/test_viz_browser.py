@@ -161,3 +161,29 @@ def test_shock_now_drops_performance_and_reset_changes_network(
     assert _metric(page, r"fingerprint\s+([0-9a-f]{10})") != before
     expect(page.get_by_text(re.compile(r"seed 7 "))).to_be_visible()
     assert not errors, f"console errors: {errors}"
+
+
+def test_policy_now_switches_an_instrument_on_and_the_budget_shows_its_spending(
+        app_url: str, watched: tuple[Page, list[str], list[str]]) -> None:
+    page, errors, _ = watched
+    _load(page, app_url)
+    budget = page.get_by_label("policy.budget_per_year")  # fund the regulator, as a user would
+    budget.fill("20000")
+    budget.press("Enter")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    expect(page.locator(".ecosim-table tr", has_text="budget per year")).to_contain_text(
+        "20,000", timeout=30_000)
+    for _ in range(2):
+        _step(page)
+    page.locator(".v-select", has_text="Instrument").click()
+    page.locator(".menuable__content__active .v-list-item",
+                 has_text=re.compile(r"^rd_subsidy$")).click()
+    expect(page.get_by_label("tech_percentile")).to_be_visible()  # its declared parameters
+    page.get_by_role("button", name="Switch on").click()
+    expect(page.get_by_text("rd_subsidy is on from tick 3.")).to_be_visible()
+    for _ in range(14):  # past the next investment decision
+        _step(page)
+    spent = _metric(page, r"rd_subsidy\s+tick 3\s+([\d,]+)")
+    assert float(spent.replace(",", "")) > 0
+    _screenshot(page, "viz-policy.png")
+    assert not errors, f"console errors: {errors}"

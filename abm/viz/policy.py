@@ -10,6 +10,7 @@ checks them like config input; a refusal is shown, and the model is left unchang
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Callable
@@ -64,7 +65,13 @@ def instrument_fields(name: str) -> list[ParamField]:
     Returns:
         One :class:`ParamField` per field of its ``Params``.
     """
-    params_type = INSTRUMENTS[name].params_type
+    return list(_fields(INSTRUMENTS[name].params_type))
+
+
+@functools.cache
+def _fields(params_type: type) -> tuple[ParamField, ...]:
+    """The panel's view of a ``Params`` dataclass (read once per type: the panel re-renders
+    every tick)."""
     hints = typing.get_type_hints(params_type)
     out = []
     for f in dataclasses.fields(params_type):
@@ -81,7 +88,7 @@ def instrument_fields(name: str) -> list[ParamField]:
             name=f.name, kind=kind, default=f.default, optional=type(None) in args,
             choices=choices, allowed=allowed + (", or empty" if type(None) in args else ""),
             meaning=meaning + unit))
-    return out
+    return tuple(out)
 
 
 def defaults(name: str) -> dict[str, Any]:
@@ -94,13 +101,13 @@ def _money(value: float) -> str:
 
 
 def spending_rows(model: EcosystemModel) -> list[list[str]]:
-    """Per registered instrument: whether it is on (since when) and what it spent so far.
+    """Per registered instrument: since when it is on and what it spent so far.
 
     Args:
         model: the running model.
 
     Returns:
-        Rows (instrument, status, spent since the start, share of all spending).
+        Rows (instrument, ``off`` / ``start`` / ``tick <t>``, spent since the start).
     """
     budget = model.regulator.budget
     active = {i.name for i in model.regulator.instruments}
@@ -108,14 +115,12 @@ def spending_rows(model: EcosystemModel) -> list[list[str]]:
     rows = []
     for name in instrument_names():
         if name not in active:
-            status = "off"
+            since = "off"
         elif name in added:
-            status = f"on from tick {added[name] + 1}"
+            since = f"tick {added[name] + 1}"
         else:
-            status = "on (configured)"
-        spent = budget.by_instrument.get(name, 0.0)
-        share = f"{spent / budget.spent_total:.0%}" if budget.spent_total > 0 else "–"
-        rows.append([name, status, _money(spent), share])
+            since = "start"
+        rows.append([name, since, _money(budget.by_instrument.get(name, 0.0))])
     return rows
 
 
@@ -209,7 +214,7 @@ def BudgetPanel(model: EcosystemModel, revision: int) -> None:  # noqa: N802
     with solara.Card("Policy budget"):
         solara.HTML(unsafe_innerHTML=table(budget_rows(model)))
         solara.HTML(unsafe_innerHTML=table(spending_rows(model),
-                                           header=["instrument", "status", "spent", "share"]))
+                                           header=["instrument", "on since", "spent"]))
         if model.regulator.budget.per_year <= 0:
             solara.HTML(unsafe_innerHTML=note(
                 "No budget: paid instruments spend nothing. Set policy.budget_per_year under "
