@@ -152,3 +152,25 @@ def test_instrument_designates_masters_among_assemblers_and_leading_firms() -> N
         assert (role[in_chain] == 2).sum() == 3
         assert (role[in_chain] == 1).sum() == 5
     assert (firms.tier[role == 2] == firms.tier.max()).all()
+
+
+def test_buyers_switch_to_listed_backups_after_a_severe_disaster() -> None:
+    """In a long total regional outage, list holders re-source from their backup lists; with
+    no lists (``backup_size=0``) no switch is counted."""
+    severe = ("network.n_firms=300", "ticks=70", "scenario=regional_disaster",
+              "scenario.shocks.regional_disaster.onset=20",
+              "scenario.shocks.regional_disaster.duration=26",
+              "scenario.shocks.regional_disaster.magnitude=1.0")
+    switched = []
+    for seed in SEEDS:
+        model = EcosystemModel(config=compose_config(
+            [*severe, *INSTRUMENT]), seed=seed)
+        model.run()
+        switched.append(model.firm_outcomes()["cl_backup_switches_total"])
+    assert np.mean(switched) > 0, switched
+    none = EcosystemModel(config=compose_config(
+        [*severe, *INSTRUMENT, "programmes.chain_leaders.backup_size=0"]),
+        seed=0)
+    none.run()
+    assert none.firm_outcomes()["cl_backup_switches_total"] == 0
+    assert not none.programmes[0].backups.has_list.any()

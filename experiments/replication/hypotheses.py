@@ -31,6 +31,7 @@ ARMS: dict[str, tuple[str, ...]] = {
     "platform_members_high": ("platforms.membership_rate=0.5",),
     "digital_plus_1sd": ("behaviour.digital.initial_shift_sd=1.0",),
     "upgrading_off": ("behaviour.upgrading.enabled=false",),
+    "chain_leader_system": ("policy=chain_leader_system", "policy.budget_per_year=50000"),
 }
 
 
@@ -130,8 +131,10 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
                ((1, "platform_members_high", "sme_mean_margin"),
                 (-1, "default", "sme_mean_margin"))),
     Hypothesis("chain_leader_upgrading", "The chain-leader system -> SME upgrading",
-               "MODEL_SPEC §7; seed 001", "structural_upgrading", "+",
-               needs="chain_leader_system instrument"),
+               "MODEL_SPEC §7; seed 001",
+               "structural_upgrading(chain-leader system) - (baseline) [share]", "+",
+               ((1, "chain_leader_system", "structural_upgrading"),
+                (-1, "default", "structural_upgrading"))),
     Hypothesis("early_warning_losses", "Early warning and re-dispatch -> smaller losses",
                "MODEL_SPEC §7; seed 002", "resilience_loss", "-",
                needs="early_warning and resource_dispatch instruments"),
