@@ -77,6 +77,19 @@ def test_rollout_reaches_tier1_before_tier2_before_tier3() -> None:
         assert ts["cl_connected_tier1"].iloc[-1] > 0
 
 
+def test_development_payments_are_conserved() -> None:
+    """What the leaders pay equals what their suppliers receive, tick by tick."""
+    model = EcosystemModel(config=compose_config([*BASE, "ticks=40", *PROGRAMME]), seed=5)
+    paid_by, paid_to = [], []
+    for _ in range(40):
+        model.step()
+        other = model.last_ledger.other
+        paid_by.append(other.get("chain_leader_development", 0.0))
+        paid_to.append(-other.get("subsidy_chain_leader_development", 0.0))
+    assert sum(paid_by) > 0
+    np.testing.assert_allclose(paid_by, paid_to, rtol=1e-9, atol=1e-9)
+
+
 def test_connected_links_have_shorter_order_lead_times() -> None:
     gap = []
     for seed in SEEDS:
