@@ -77,6 +77,19 @@ def test_rollout_reaches_tier1_before_tier2_before_tier3() -> None:
         assert ts["cl_connected_tier1"].iloc[-1] > 0
 
 
+def test_development_payments_are_conserved() -> None:
+    """What the leaders pay equals what their suppliers receive, tick by tick."""
+    model = EcosystemModel(config=compose_config([*BASE, "ticks=40", *PROGRAMME]), seed=5)
+    paid_by, paid_to = [], []
+    for _ in range(40):
+        model.step()
+        other = model.last_ledger.other
+        paid_by.append(other.get("chain_leader_development", 0.0))
+        paid_to.append(-other.get("subsidy_chain_leader_development", 0.0))
+    assert sum(paid_by) > 0
+    np.testing.assert_allclose(paid_by, paid_to, rtol=1e-9, atol=1e-9)
+
+
 def test_connected_links_have_shorter_order_lead_times() -> None:
     gap = []
     for seed in SEEDS:
@@ -152,3 +165,25 @@ def test_instrument_designates_masters_among_assemblers_and_leading_firms() -> N
         assert (role[in_chain] == 2).sum() == 3
         assert (role[in_chain] == 1).sum() == 5
     assert (firms.tier[role == 2] == firms.tier.max()).all()
+
+
+def test_buyers_switch_to_listed_backups_after_a_severe_disaster() -> None:
+    """In a long total regional outage, list holders re-source from their backup lists; with
+    no lists (``backup_size=0``) no switch is counted."""
+    severe = ("network.n_firms=300", "ticks=70", "scenario=regional_disaster",
+              "scenario.shocks.regional_disaster.onset=20",
+              "scenario.shocks.regional_disaster.duration=26",
+              "scenario.shocks.regional_disaster.magnitude=1.0")
+    switched = []
+    for seed in SEEDS:
+        model = EcosystemModel(config=compose_config(
+            [*severe, *INSTRUMENT]), seed=seed)
+        model.run()
+        switched.append(model.firm_outcomes()["cl_backup_switches_total"])
+    assert np.mean(switched) > 0, switched
+    none = EcosystemModel(config=compose_config(
+        [*severe, *INSTRUMENT, "programmes.chain_leaders.backup_size=0"]),
+        seed=0)
+    none.run()
+    assert none.firm_outcomes()["cl_backup_switches_total"] == 0
+    assert not none.programmes[0].backups.has_list.any()

@@ -183,20 +183,23 @@ class ChainLeaderProgramme(Process):
             spent = world.observe(f"spending_{use}")
             if spent is not None:
                 paid += share * spent * firms.alive
-        self.supplier_paid = paid
-        self.leader_cost = self._split_to_leaders(firms, paid)
-        self.cost_total += float(paid.sum())
+        self.leader_cost, self.supplier_paid = self._split_to_leaders(firms, paid)
+        self.cost_total += float(self.supplier_paid.sum())
         self._order_leads(world, shipped)
 
-    def _split_to_leaders(self, firms: Any, paid: np.ndarray) -> np.ndarray:
-        """Each chain's development bill, split over its designated firms by size."""
+    def _split_to_leaders(self, firms: Any, paid: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """Each chain's development bill split over its alive designated firms by size, and
+        the payments to suppliers (none in a chain left without a designated firm: money is
+        conserved, the two sum to the same)."""
         leaders = self.designated & firms.alive
         scale = firms.price * firms.normal_output * leaders
-        bill = np.bincount(firms.chain, weights=paid, minlength=self.n_chains)
         weight = np.bincount(firms.chain, weights=scale, minlength=self.n_chains)
+        paid = paid * (weight[firms.chain] > 0)
+        bill = np.bincount(firms.chain, weights=paid, minlength=self.n_chains)
         share = np.divide(scale, weight[firms.chain], out=np.zeros(firms.n),
                           where=weight[firms.chain] > 0)
-        return bill[firms.chain] * share
+        return bill[firms.chain] * share, paid
 
     def _order_leads(self, world: World, shipped: np.ndarray) -> None:
         """Mean order lead time (transit this tick + queue wait) on connected links and on the

@@ -36,6 +36,7 @@ ARMS: dict[str, tuple[str, ...]] = {
     # "default" arm on the same seeds is the comparison.
     "early_warning_dispatch": ("policy=[early_warning,resource_dispatch]",
                                "policy.budget_per_year=100000", "metrics.policy_baseline=false"),
+    "chain_leader_system": ("policy=chain_leader_system", "policy.budget_per_year=50000"),
 }
 
 
@@ -137,8 +138,10 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
                ((1, "platform_members_high", "sme_mean_margin"),
                 (-1, "default", "sme_mean_margin"))),
     Hypothesis("chain_leader_upgrading", "The chain-leader system -> SME upgrading",
-               "MODEL_SPEC §7; seed 001", "structural_upgrading", "+",
-               needs="chain_leader_system instrument"),
+               "MODEL_SPEC §7; seed 001",
+               "structural_upgrading(chain-leader system) - (baseline) [share]", "+",
+               ((1, "chain_leader_system", "structural_upgrading"),
+                (-1, "default", "structural_upgrading"))),
     Hypothesis("early_warning_losses", "Early warning and re-dispatch -> smaller losses",
                "MODEL_SPEC §7; seed 002",
                "resilience_loss(early warning + re-dispatch) - (no policy) [ticks]", "-",
