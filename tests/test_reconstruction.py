@@ -54,6 +54,13 @@ def test_exogenous_mode_is_bit_identical_to_the_reference() -> None:
         assert digest([*cases()[name], "scenario.recovery_mode=exogenous"]) == stored[name]
 
 
+def test_endogenous_mode_leaves_shocks_that_destroy_no_capacity_alone() -> None:
+    """Pandemic outages destroy no capacity: endogenous mode gives the same bits."""
+    stored = json.loads(DIGESTS.read_text())
+    name = "pandemic-seed1"
+    assert digest([*cases()[name], "scenario.recovery_mode=endogenous"]) == stored[name]
+
+
 def _firms(n: int, cash: float) -> SimpleNamespace:
     return SimpleNamespace(alive=np.ones(n, dtype=bool), price=np.ones(n),
                            normal_output=np.full(n, 10.0), cash=np.full(n, cash),
