@@ -252,7 +252,10 @@ class EcosystemModel(mesa.Model):
         return levers
 
     def _observe(self, name: str) -> np.ndarray | None:
-        """Per-firm state published under ``name`` by the first process that has it."""
+        """Per-firm state published under ``name`` by the first process that has it (and
+        ``spending_rebuild``, the engine's reconstruction spending, in endogenous recovery)."""
+        if name == "spending_rebuild" and self.schedule.reconstruction is not None:
+            return self.schedule.reconstruction.cost()
         for process in self.processes:
             value = process.publish(name)
             if value is not None:
@@ -412,10 +415,11 @@ class EcosystemModel(mesa.Model):
         accounts = AccountLevers()
         for process, world in processes:
             accounts = process.account(world, accounts)
+        rebuilt = self.schedule.reconstruction
         self.last_ledger = settle_accounts(
             firms, links, result.shipped, export_sales, fees, cfg.finance,
             interest_rate=accounts.interest_rate, labour_factor=accounts.labour_factor,
-            other_costs=_other_costs(accounts))
+            other_costs=_other_costs(accounts, None if rebuilt is None else rebuilt.cost()))
         paid = (self.platform_process.revenue_last
                 if self.platform_process is not None and self.platform_acting
                 else fees_by_platform(firms, fees, export_sales, len(self.platforms)))
@@ -458,6 +462,9 @@ class EcosystemModel(mesa.Model):
         for process, world in processes:
             investing = process.investment(world, investing)
         self.investment_levers = investing
+        if rebuilt is not None:  # endogenous recovery: rebuild what firms can pay for
+            rebuilt.rebuild(tick, firms, self._observe("digital_maturity"),
+                            investing.cost_share.get("rebuild"))
         for process, world in processes:
             process.invest(world, tick)
         plan = PlanLevers()
@@ -470,6 +477,8 @@ class EcosystemModel(mesa.Model):
             solvency = process.solvency(world, solvency)
         self.credit_line = (self.base_credit_line if solvency.credit_line is None
                             else solvency.credit_line)
+        if rebuilt is not None:  # a drawn reconstruction loan extends the credit line
+            self.credit_line = self.credit_line + rebuilt.loan
         leaving = self.exit_rule.find(firms, self.credit_line, tick)
         written_off, ended = remove_firms(firms, links, leaving)
         written_off += written_off_in_transit
@@ -600,11 +609,15 @@ class EcosystemModel(mesa.Model):
         return outcomes
 
 
-def _other_costs(levers: AccountLevers) -> dict[str, np.ndarray] | None:
-    """Named costs for the accounts: the levers' costs, and subsidies as negative costs."""
-    if not levers.costs and not levers.subsidies:
+def _other_costs(levers: AccountLevers, reconstruction: np.ndarray | None = None
+                 ) -> dict[str, np.ndarray] | None:
+    """Named costs for the accounts: the levers' costs, reconstruction spending (endogenous
+    recovery), and subsidies as negative costs."""
+    if not levers.costs and not levers.subsidies and reconstruction is None:
         return None
     costs = dict(levers.costs)
+    if reconstruction is not None:
+        costs["reconstruction"] = reconstruction
     costs.update({f"subsidy_{name}": -paid for name, paid in levers.subsidies.items()})
     return costs
 

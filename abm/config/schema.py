@@ -213,10 +213,39 @@ class ShockConfig:
 
 
 @dataclass
+class ReconstructionConfig:
+    """Endogenous recovery: destroyed capacity is rebuilt by investment (issue 9)."""
+
+    cost_weeks: float = param(26.0, low=0.0, unit="weeks",
+        meaning="cost of rebuilding all of a firm's capacity, in weeks of its normal revenue",
+        source="assumption (capital cost share 0.25 of value added at ~15%/year)")
+    insured_share: float = param(0.5, low=0.0, high=1.0, unit="share",
+        meaning="share of rebuilding paid by insurance and relief from outside the model",
+        source="assumption (insured share of industrial property losses)")
+    digital_speedup: float = param(1.0, low=0.0, unit="–",
+        meaning="rebuilding pace x (1 + speedup x digital maturity)",
+        source="assumption (seed 002: digital firms recover faster)")
+    loan_weeks: float = param(8.0, low=0.0, unit="weeks",
+        meaning="reconstruction loan limit, in weeks of normal revenue", source="assumption")
+    platform_loan_weeks: float = param(4.0, low=0.0, unit="weeks",
+        meaning="extra reconstruction loan for platform members (platform finance)",
+        source="seeds 002/004 (supply-chain finance on platform data)")
+    loan_ticks: int = param(260, low=1, high=5200, unit="ticks",
+        meaning="the loan's extension of the credit line is amortised over this many ticks",
+        source="assumption (five years)")
+
+
+@dataclass
 class ScenarioConfig:
     """A set of named shocks; selecting several scenario files merges their shocks."""
 
     shocks: dict[str, ShockConfig] = field(default_factory=dict)
+    recovery_mode: str = param("exogenous", choices=("exogenous", "endogenous"),
+        unit="choice",
+        meaning="exogenous: capacity returns on the shock's recovery profile; endogenous: "
+                "destroyed capacity is rebuilt by investment (abm/shocks/reconstruction.py)",
+        source="issue 9")
+    reconstruction: ReconstructionConfig = field(default_factory=ReconstructionConfig)
 
 
 @dataclass

@@ -29,6 +29,9 @@ class ShockKind:
     samples_share: ClassVar[bool] = True
     #: True: the kind keeps per-firm outage state that evolves from tick to tick.
     has_outages: ClassVar[bool] = False
+    #: True: the kind destroys capacity, which ``recovery_mode=endogenous`` rebuilds by
+    #: investment (:mod:`abm.shocks.reconstruction`) instead of the recovery profile.
+    destroys_capacity: ClassVar[bool] = False
 
     def apply(self, shock: ShockConfig, level: float, hit: np.ndarray, out: np.ndarray,
               firms: FirmState, links: LinkState, effects: ShockEffects,
@@ -66,6 +69,7 @@ class RegionalDisaster(ShockKind):
     """In-scope firms lose ``magnitude`` of their capacity."""
 
     meaning = "in-scope firms lose capacity"
+    destroys_capacity = True
 
     def apply(self, shock, level, hit, out, firms, links, effects, rng) -> None:
         loss = shock.magnitude * level

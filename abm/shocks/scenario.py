@@ -9,7 +9,10 @@ products and a share of in-scope firms) and a recovery profile after the duratio
   after ``recovery.ticks``).
 
 What each kind does is registered in :mod:`abm.shocks.kinds`. Several shocks compose:
-capacity and flow multipliers multiply, extra lead times add.
+capacity and flow multipliers multiply, extra lead times add. With
+``scenario.recovery_mode=endogenous`` the capacity a kind destroys (``destroys_capacity``) is
+handed to :class:`~abm.shocks.reconstruction.Reconstruction` at the onset and comes back only
+as firms rebuild it; the kind's recovery profile is then not used.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import numpy as np
 from abm.config.schema import ScenarioConfig, ShockConfig
 from abm.core.registry import SHOCK_KINDS
 from abm.core.state import ASSEMBLY_TIER, ROUTE_SEA, FirmState, LinkState
+from abm.shocks.reconstruction import Reconstruction
 
 
 @dataclass
@@ -66,6 +70,9 @@ class ShockSchedule:
                  rng: np.random.Generator) -> None:
         self.shocks: dict[str, ShockConfig] = {}
         self.rng = rng
+        #: Endogenous recovery's rebuilding state (None: exogenous recovery profiles).
+        self.reconstruction = (Reconstruction(firms.n, scenario.reconstruction)
+                               if scenario.recovery_mode == "endogenous" else None)
         self._hit: dict[str, np.ndarray] = {}
         self._out: dict[str, np.ndarray] = {}
         self.add(scenario.shocks, firms)
@@ -107,9 +114,18 @@ class ShockSchedule:
         firms.availability[:] = 1.0
         links.flow_availability[:] = 1.0
         effects = ShockEffects()
+        rebuilt = self.reconstruction
         for name, shock in self.shocks.items():
-            SHOCK_KINDS[shock.kind].apply(shock, strength(shock, tick), self._hit[name],
-                                          self._out[name], firms, links, effects, self.rng)
+            kind = SHOCK_KINDS[shock.kind]
+            if rebuilt is not None and kind.destroys_capacity:
+                if tick == shock.onset:
+                    rebuilt.destroy(self._hit[name], shock.magnitude,
+                                    shock.onset + shock.duration, shock.recovery.ticks)
+                continue
+            kind.apply(shock, strength(shock, tick), self._hit[name], self._out[name], firms,
+                       links, effects, self.rng)
+        if rebuilt is not None:
+            rebuilt.apply(firms)
         return effects
 
 
