@@ -264,6 +264,9 @@ class PlatformConfig:
     discovery_rate: float = param(0.1, low=0.0, high=1.0, unit="share",
         meaning="per tick of search, chance a buyer sees a candidate outside its pool",
         source="C")
+    digital_reach: float = param(0.3, low=0.0, high=1.0, unit="share",
+        meaning="acting: extra per-tick chance of seeing a candidate outside the pool per "
+        "unit of the buyer's digital maturity", source="spec §3.9; C")
     # Platform services, active whether or not ``acting`` is on (they predate issue 9).
     audit_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="per period probability a platform verifies a member's ESG data (with "

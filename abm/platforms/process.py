@@ -73,8 +73,8 @@ class PlatformProcess(Process):
         self.rng = world.stream("platforms.membership")
         self.visibility_rng = world.stream("platforms.visibility")
         self.taste = self.rng.normal(0.0, cfg.taste_sd, firms.n)
-        self.pool = (VisiblePool(world, cfg.discovery_rate) if cfg.visibility and self.acting
-                     else None)
+        self.pool = (VisiblePool(world, cfg.discovery_rate, cfg.digital_reach)
+                     if cfg.visibility and self.acting else None)
         self.fee_due = np.zeros(firms.n)
         self.margin_last = float("nan")
         self.revenue_last = np.zeros(self.n_platforms)

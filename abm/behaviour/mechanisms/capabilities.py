@@ -105,6 +105,10 @@ class DigitalProcess(Mechanism):
         """Each buyer's search time."""
         return replace(levers, search_ticks=self.search_ticks)
 
+    def publish(self, name: str) -> np.ndarray | None:
+        """``digital_maturity``: each firm's maturity (None when the mechanism is off)."""
+        return self.state.maturity if name == "digital_maturity" and self.on else None
+
     def reset_entrants(self, entrants: np.ndarray) -> None:
         """Entrants draw their maturity."""
         digital.reset_entrants(self.state, self.world.firms, entrants, self.cfg, self.rng)
