@@ -267,6 +267,13 @@ class PlatformConfig:
     digital_reach: float = param(0.3, low=0.0, high=1.0, unit="share",
         meaning="acting: extra per-tick chance of seeing a candidate outside the pool per "
         "unit of the buyer's digital maturity", source="spec §3.9; C")
+    order_routing: bool = param(False, unit="flag",
+        meaning="acting: the platform routes searching buyers' unmet orders to SME members' "
+        "idle capacity (\"orders + tools\"; a policy instrument may switch it on for the SMEs "
+        "it supports)", source="issue 9; S002/S004 (platform order matching)")
+    routing_weight: float = param(1.0, low=0.0, high=100.0, unit="–",
+        meaning="acting, with order routing: extra weight of a routed member in a searching "
+        "buyer's draw (1: twice as likely per unit of idle plant)", source="C")
     # Platform services, active whether or not ``acting`` is on (they predate issue 9).
     audit_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="per period probability a platform verifies a member's ESG data (with "

@@ -190,6 +190,8 @@ _PLATFORM_RESULTS = [
              "replacement, buyers on a platform", nan="no replacement by a member"),
     _summary("resourcing_ticks_nonmembers", "ticks", "as resourcing_ticks_members, buyers on "
              "no platform", nan="no replacement by a non-member"),
+    _summary("platform_member_wins_total", "links", "replacement links won by SME platform "
+             "members over the run (routed orders among them)"),
 ]
 _NO_TWIN = "a shocked run without its unshocked twin"
 _RESULTS = [

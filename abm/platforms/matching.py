@@ -52,6 +52,9 @@ class VisiblePool:
         self.world = world
         self.discovery_rate = discovery_rate
         self.digital_reach = digital_reach
+        # Per firm, True where the platform routes searching buyers' orders to the firm
+        # (:mod:`abm.platforms.routing`; None: no routing): every buyer sees them.
+        self.routed: np.ndarray | None = None
         self.contacts = np.empty(0, dtype=np.int64)  # sorted keys buyer * n + supplier
         self.remember(np.arange(world.links.n))
 
@@ -93,6 +96,8 @@ class VisiblePool:
         keys = self._keys(buyers[:, None], candidates[None, :])
         seen |= np.isin(keys, self.contacts)
         seen |= rng.random(seen.shape) < self.discovery(buyers)
+        if self.routed is not None:
+            seen |= self.routed[candidates][None, :]
         tick = self.world.tick
         seen[(firms.entered_at[buyers] == tick) & (tick > 0)] = True
         return seen

@@ -36,7 +36,7 @@ from abm.core.registry import PROCESSES
 from abm.core.rules import demand_seen
 from abm.core.state import ASSEMBLY_TIER
 from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
-from abm.platforms import audits, data, fees, membership, saas
+from abm.platforms import audits, data, fees, membership, routing, saas
 from abm.platforms.matching import VisiblePool, search_factor
 
 
@@ -62,6 +62,10 @@ class PlatformProcess(Process):
         self.cfg = cfg
         self.world = world
         self.acting: bool = cfg.acting
+        # Orders + tools (:mod:`abm.platforms.routing`): public, so that a policy instrument
+        # may switch it on for the SMEs it supports (:meth:`route_orders_to`).
+        self.order_routing: bool = cfg.order_routing
+        self.routing_eligible: np.ndarray | None = None  # None: every SME member
         self.commission_rate: float = cfg.commission_rate
         self.mode: str = cfg.mode
         self.n_platforms = cfg.n_platforms
@@ -82,6 +86,7 @@ class PlatformProcess(Process):
         self.joins = self.leaves = 0
         self.joins_total = self.leaves_total = 0
         self.margin_sum, self.margin_ticks = 0.0, 0
+        self.member_wins = 0  # replacement links won by SME members
         self.failed_seen = world.links.failed_at.copy()
         self.waits: list[tuple[np.ndarray, np.ndarray]] = []  # (ticks waited, buyer member?)
 
@@ -146,9 +151,28 @@ class PlatformProcess(Process):
         if not self.acting:
             return levers
         self.failed_seen = world.links.failed_at.copy()
+        if self.order_routing:
+            routed = routing.routed_members(world.firms, self.routing_eligible)
+            levers = replace(levers, attraction=routing.attraction(
+                routed, levers.attraction, self.cfg.routing_weight))
+            if self.pool is not None:
+                self.pool.routed = routed
         if self.pool is None:
             return levers
         return replace(levers, visibility=self._visible)
+
+    def route_orders_to(self, firms: np.ndarray | None = None) -> None:
+        """Switch order routing on ("orders + tools"), for the given firm rows only (a policy
+        instrument's supported SMEs; they receive routed orders while they are platform
+        members) or, with None, for every SME member. Acts from the next search on."""
+        self.order_routing = True
+        if firms is None:
+            self.routing_eligible = None
+            return
+        if self.routing_eligible is None:
+            self.routing_eligible = np.zeros(self.world.firms.n, dtype=bool)
+        self.routing_eligible = self.routing_eligible.copy()
+        self.routing_eligible[firms] = True
 
     def _visible(self, buyers: np.ndarray, candidates: np.ndarray, rng: np.random.Generator
                  ) -> np.ndarray:
@@ -162,6 +186,9 @@ class PlatformProcess(Process):
         if self.pool is not None:
             self.pool.remember(rewired)
         buyer = world.links.buyer[rewired]
+        firms, supplier = world.firms, world.links.supplier[rewired]
+        self.member_wins += int(((firms.platform[supplier] >= 0)
+                                 & ~firms.chain_leader[supplier]).sum())
         self.waits.append((tick - self.failed_seen[rewired], world.firms.platform[buyer] >= 0))
 
     # ----------------------------------------------------------------- phase 10
@@ -249,5 +276,6 @@ class PlatformProcess(Process):
                                      else float("nan")),
             "resourcing_ticks_members": mean(waits_all[member_all]),
             "resourcing_ticks_nonmembers": mean(waits_all[~member_all]),
+            "platform_member_wins_total": float(self.member_wins),
         }
 
