@@ -7,6 +7,7 @@ The figures in ODD §7.13 come from the same set-ups (mean paired difference ove
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from abm import simulate
 from abm.config.compose import compose_config
@@ -56,3 +57,33 @@ def test_an_instrument_can_route_orders_to_the_smes_it_supports() -> None:
     assert levers.attraction is not None
     boosted = np.flatnonzero(levers.attraction > 1.0)
     np.testing.assert_array_equal(boosted, np.sort(supported))
+
+
+CHOKEPOINT = ("scenario=logistics_chokepoint", "scenario.shocks.logistics_chokepoint.onset=30")
+
+
+def test_overseas_warehouses_cut_members_chokepoint_losses() -> None:
+    base = [*ACTING, *CHOKEPOINT]
+    diff = paired("chokepoint_surcharge_members_total", base, ["platforms.warehouse_weeks=0"],
+                  ["platforms.warehouse_weeks=4"])
+    assert diff.mean() < 0
+
+
+def test_new_flows_are_conserved_platform_revenue_equals_fees_paid() -> None:
+    """Every tick through a chokepoint: what the platforms collect (take + warehouse fees) is
+    what members booked as ``platform_fees``; freight booked is what the logistics charged."""
+    model = EcosystemModel(config=compose_config([*ACTING, *CHOKEPOINT, "seed=3", "ticks=50",
+                                                  "platforms.membership_rate=0.4"]))
+    process = model.platform_process
+    assert process is not None
+    surcharged = False
+    for _ in range(50):
+        model.step()
+        other = model.last_ledger.other
+        assert sum(p.revenue_last for p in model.platforms) == pytest.approx(
+            other["platform_fees"], rel=1e-12, abs=1e-12)
+        assert other["logistics"] == pytest.approx(float(process.freight_due.sum()),
+                                                   rel=1e-12, abs=1e-12)
+        surcharged |= model.effects.extra_sea_lead > 0
+    assert surcharged and process.logistics.served_from_stock > 0
+    assert process.logistics.stock.sum() > 0

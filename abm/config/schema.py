@@ -274,6 +274,19 @@ class PlatformConfig:
     routing_weight: float = param(1.0, low=0.0, high=100.0, unit="–",
         meaning="acting, with order routing: extra weight of a routed member in a searching "
         "buyer's draw (1: twice as likely per unit of idle plant)", source="C")
+    logistics_cost: float = param(0.03, low=0.0, high=1.0, unit="share of list value",
+        meaning="acting: sea freight per export unit", source="S002 (~$2,000 per container "
+        "of ~$65,000 goods); C")
+    chokepoint_surcharge: float = param(0.012, low=0.0, high=1.0,
+        unit="share of list value",
+        meaning="acting: extra freight per export unit shipped during a logistics chokepoint",
+        source="S002 (port closure: ~$800 per container, ~+15 days)")
+    warehouse_weeks: float = param(4.0, low=0.0, high=52.0, unit="weeks of exports",
+        meaning="acting: members' forward stock in the platform's overseas warehouse "
+        "(0: no warehouses)", source="S002 (overseas warehouses); C")
+    warehouse_fee: float = param(0.002, low=0.0, high=1.0, unit="share of stock value/week",
+        meaning="acting: warehouse fee members pay their platform on the forward stock",
+        source="C (~10% of stock value a year)")
     # Platform services, active whether or not ``acting`` is on (they predate issue 9).
     audit_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="per period probability a platform verifies a member's ESG data (with "

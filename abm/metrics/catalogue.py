@@ -192,6 +192,10 @@ _PLATFORM_RESULTS = [
              "no platform", nan="no replacement by a non-member"),
     _summary("platform_member_wins_total", "links", "replacement links won by SME platform "
              "members over the run (routed orders among them)"),
+    _summary("chokepoint_surcharge_members_total", "money", "extra export freight platform "
+             "members paid during logistics chokepoints over the run"),
+    _summary("warehouse_served_total", "units", "export units members served from overseas "
+             "warehouses during chokepoints over the run"),
 ]
 _NO_TWIN = "a shocked run without its unshocked twin"
 _RESULTS = [

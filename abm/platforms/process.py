@@ -37,6 +37,7 @@ from abm.core.rules import demand_seen
 from abm.core.state import ASSEMBLY_TIER
 from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
 from abm.platforms import audits, data, fees, membership, routing, saas
+from abm.platforms.logistics import ExportLogistics
 from abm.platforms.matching import VisiblePool, search_factor
 
 
@@ -80,6 +81,8 @@ class PlatformProcess(Process):
         self.pool = (VisiblePool(world, cfg.discovery_rate, cfg.digital_reach)
                      if cfg.visibility and self.acting else None)
         self.fee_due = np.zeros(firms.n)
+        self.logistics = ExportLogistics(firms, cfg, self.export_share)
+        self.freight_due = np.zeros(firms.n)
         self.margin_last = float("nan")
         self.revenue_last = np.zeros(self.n_platforms)
         self.revenue_total = 0.0
@@ -108,7 +111,9 @@ class PlatformProcess(Process):
         firms, links = world.firms, world.links
         flow = links.share * firms.normal_output[links.buyer]
         export = np.where(firms.tier == ASSEMBLY_TIER, firms.normal_output, 0.0)
-        return self._fees(*fees.platform_units(firms, links, flow, export * self.export_share))
+        take = self._fees(*fees.platform_units(firms, links, flow, export * self.export_share))
+        freight, warehouse = self.logistics.steady_costs(firms)
+        return take + freight + warehouse
 
     # ------------------------------------------------------------------ phase 4
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
@@ -126,7 +131,9 @@ class PlatformProcess(Process):
             return
         firms = world.firms
         to_members, export = fees.platform_units(firms, world.links, shipped, export_sales)
-        self.fee_due = self._fees(to_members, export) * firms.alive
+        self.freight_due, warehouse = self.logistics.step(firms, export_sales,
+                                                          world.extra_sea_lead > 0)
+        self.fee_due = self._fees(to_members, export) * firms.alive + warehouse
         self.revenue_last = fees.by_platform(firms, self.fee_due, self.n_platforms)
         self.revenue_total += float(self.revenue_last.sum())
         # The supplier margin on the cross-border channel (where the two modes differ).
@@ -140,10 +147,12 @@ class PlatformProcess(Process):
             self.margin_ticks += 1
 
     def account(self, world: World, levers: AccountLevers) -> AccountLevers:
-        """Members pay the take as ``platform_fees`` (the platforms' revenue)."""
+        """Members pay the take and warehouse fees as ``platform_fees`` (the platforms'
+        revenue); exporters pay freight as ``logistics``."""
         if not self.acting:
             return levers
-        return levers.with_cost("platform_fees", self.fee_due)
+        return (levers.with_cost("platform_fees", self.fee_due)
+                .with_cost("logistics", self.freight_due))
 
     # ------------------------------------------------------------------ phase 9
     def match(self, world: World, levers: MatchLevers) -> MatchLevers:
@@ -277,5 +286,7 @@ class PlatformProcess(Process):
             "resourcing_ticks_members": mean(waits_all[member_all]),
             "resourcing_ticks_nonmembers": mean(waits_all[~member_all]),
             "platform_member_wins_total": float(self.member_wins),
+            "chokepoint_surcharge_members_total": self.logistics.surcharge_members,
+            "warehouse_served_total": self.logistics.served_from_stock,
         }
 
