@@ -87,3 +87,10 @@ def test_new_flows_are_conserved_platform_revenue_equals_fees_paid() -> None:
         surcharged |= model.effects.extra_sea_lead > 0
     assert surcharged and process.logistics.served_from_stock > 0
     assert process.logistics.stock.sum() > 0
+
+
+def test_route_optimisation_lowers_logistics_emissions() -> None:
+    base = [*ACTING, "scenario=none"]
+    diff = paired("emissions_total", base, ["platforms.route_optimisation=0"],
+                  ["platforms.route_optimisation=0.15"])
+    assert diff.mean() < 0

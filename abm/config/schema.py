@@ -287,6 +287,9 @@ class PlatformConfig:
     warehouse_fee: float = param(0.002, low=0.0, high=1.0, unit="share of stock value/week",
         meaning="acting: warehouse fee members pay their platform on the forward stock",
         source="C (~10% of stock value a year)")
+    route_optimisation: float = param(0.15, low=0.0, high=1.0, unit="share",
+        meaning="acting: kilometres members' shipments save by platform route optimisation "
+        "(transport emissions fall alike)", source="S003 (~15% fewer km)")
     # Platform services, active whether or not ``acting`` is on (they predate issue 9).
     audit_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="per period probability a platform verifies a member's ESG data (with "

@@ -239,11 +239,14 @@ class PlatformProcess(Process):
     # ----------------------------------------------------------------- outputs
     def publish(self, name: str) -> np.ndarray | None:
         """Services: ``tools_maturity`` (the digital maturity members' SaaS tools add) and
-        ``search_factor`` (members' factor on search time)."""
+        ``search_factor`` (members' factor on search time); acting: ``shipment_km_factor``
+        (route optimisation of members' shipments)."""
         if name == "tools_maturity":
             return saas.tools_maturity(self.world.firms, self.cfg.saas_boost)
         if name == "search_factor":
             return search_factor(self.world.firms, self.cfg.search_factor)
+        if name == "shipment_km_factor" and self.acting and self.cfg.route_optimisation > 0:
+            return routing.km_factor(self.world.firms, self.cfg.route_optimisation)
         return None
 
     def tick_metrics(self) -> dict[str, float]:

@@ -1,4 +1,10 @@
-"""Orders + tools: the platform routes unmet orders to members' idle capacity.
+"""Orders + tools: the platform routes unmet orders to members' idle capacity; and route
+optimisation of members' shipments.
+
+*Route optimisation* (seed 003: ~15% fewer kilometres, hence lower logistics emissions): a
+member's shipments travel ``1 - route_optimisation`` of the kilometres, published per
+supplier as ``shipment_km_factor``; the emissions account scales each link's transport
+emissions by its supplier's factor.
 
 When ``platforms.order_routing`` is on (or a policy instrument switches it on with
 :meth:`~abm.platforms.process.PlatformProcess.route_orders_to`), a buyer searching for a
@@ -28,3 +34,8 @@ def attraction(routed: np.ndarray, earlier: np.ndarray | None, weight: float) ->
     """The supplier-market attraction with routed members weighted ``1 + weight`` more."""
     factor = np.where(routed, 1.0 + weight, 1.0)
     return factor if earlier is None else earlier * factor
+
+
+def km_factor(firms: FirmState, saving: float) -> np.ndarray:
+    """Per firm, the factor on the kilometres of its shipments (``1 - saving`` for members)."""
+    return np.array([1.0, 1.0 - saving]).take(firms.platform >= 0)
