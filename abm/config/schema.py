@@ -290,6 +290,10 @@ class PlatformConfig:
     route_optimisation: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="acting: kilometres members' shipments save by platform route optimisation "
         "(transport emissions fall alike)", source="S003 (~15% fewer km)")
+    finance_weeks: float = param(4.0, low=0.0, high=52.0, unit="weeks of platform sales",
+        meaning="acting: supply-chain finance: a member's credit line is at least this many "
+        "weeks of its average platform sales value (0: none)", source="S002/S004 "
+        "(supply-chain finance on platform data); C")
     # Platform services, active whether or not ``acting`` is on (they predate issue 9).
     audit_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="per period probability a platform verifies a member's ESG data (with "

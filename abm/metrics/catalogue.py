@@ -196,6 +196,8 @@ _PLATFORM_RESULTS = [
              "members paid during logistics chokepoints over the run"),
     _summary("warehouse_served_total", "units", "export units members served from overseas "
              "warehouses during chokepoints over the run"),
+    _summary("platform_member_exits_total", "firms", "platform members that exited over the "
+             "run"),
 ]
 _NO_TWIN = "a shocked run without its unshocked twin"
 _RESULTS = [

@@ -30,13 +30,14 @@ from abm.core.levers import (
     InvestmentLevers,
     MatchLevers,
     MembershipLevers,
+    SolvencyLevers,
 )
 from abm.core.process import Process, World
 from abm.core.registry import PROCESSES
 from abm.core.rules import demand_seen
 from abm.core.state import ASSEMBLY_TIER
 from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
-from abm.platforms import audits, data, fees, membership, routing, saas
+from abm.platforms import audits, data, fees, finance, membership, routing, saas
 from abm.platforms.logistics import ExportLogistics
 from abm.platforms.matching import VisiblePool, search_factor
 
@@ -83,6 +84,12 @@ class PlatformProcess(Process):
         self.fee_due = np.zeros(firms.n)
         self.logistics = ExportLogistics(firms, cfg, self.export_share)
         self.freight_due = np.zeros(firms.n)
+        # Platform data for supply-chain finance: average platform sales value per firm.
+        flow = world.links.share * firms.normal_output[world.links.buyer]
+        steady = fees.platform_units(firms, world.links, flow, self.logistics.steady_export)
+        self.sales_average = firms.price * (steady[0] + steady[1])
+        self.member_exits = 0  # members that exited (counted at the membership hook)
+        self._alive_members = (firms.platform >= 0) & firms.alive
         self.margin_last = float("nan")
         self.revenue_last = np.zeros(self.n_platforms)
         self.revenue_total = 0.0
@@ -134,6 +141,8 @@ class PlatformProcess(Process):
         self.freight_due, warehouse = self.logistics.step(firms, export_sales,
                                                           world.extra_sea_lead > 0)
         self.fee_due = self._fees(to_members, export) * firms.alive + warehouse
+        self.sales_average = finance.update_sales(self.sales_average,
+                                                  firms.price * (to_members + export))
         self.revenue_last = fees.by_platform(firms, self.fee_due, self.n_platforms)
         self.revenue_total += float(self.revenue_last.sum())
         # The supplier margin on the cross-border channel (where the two modes differ).
@@ -208,10 +217,24 @@ class PlatformProcess(Process):
                                                                 rate))
 
     # ----------------------------------------------------------------- phase 11
+    def solvency(self, world: World, levers: SolvencyLevers) -> SolvencyLevers:
+        """Supply-chain finance: members' credit lines priced on their platform sales."""
+        if not self.acting:
+            return levers
+        self._alive_members = world.firms.alive & (world.firms.platform >= 0)
+        if self.cfg.finance_weeks <= 0:
+            return levers
+        bank = world.base_credit_line if levers.credit_line is None else levers.credit_line
+        return replace(levers, credit_line=finance.credit_line(
+            world.firms, self.sales_average, self.cfg.finance_weeks, bank))
+
     def membership(self, world: World, levers: MembershipLevers) -> MembershipLevers:
         """Entrants start outside and decide at once; everyone decides at reviews."""
         if not self.acting:
             return levers
+        # A row that exited may have been taken by an entrant in the same tick.
+        gone = ~world.firms.alive | (world.firms.entered_at == world.tick)
+        self.member_exits += int((self._alive_members & gone).sum())
         firms, tick = world.firms, world.tick
         entrants = firms.alive & (firms.entered_at == tick) & (tick > 0)
         review = self.cfg.review_ticks > 0 and tick % self.cfg.review_ticks == 0
@@ -291,5 +314,6 @@ class PlatformProcess(Process):
             "platform_member_wins_total": float(self.member_wins),
             "chokepoint_surcharge_members_total": self.logistics.surcharge_members,
             "warehouse_served_total": self.logistics.served_from_stock,
+            "platform_member_exits_total": float(self.member_exits),
         }
 
