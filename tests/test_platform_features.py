@@ -106,3 +106,25 @@ def test_platform_finance_keeps_members_in_the_market() -> None:
     diff = paired("platform_member_exits_total", base, ["platforms.finance_weeks=0"],
                   ["platforms.finance_weeks=8"])
     assert diff.mean() < 0 and diff.max() <= 0
+
+
+def test_green_consumers_shift_demand_to_verified_green_assemblers() -> None:
+    base = [*ACTING, "scenario=none"]
+    diff = paired("green_verified_demand_share", base, ["platforms.green_demand_share=0"],
+                  ["platforms.green_demand_share=0.3"])
+    assert diff.mean() > 0
+
+
+def test_green_reallocation_keeps_each_chains_final_demand() -> None:
+    model = EcosystemModel(config=compose_config([*ACTING, "scenario=none", "seed=2",
+                                                  "ticks=30",
+                                                  "platforms.green_demand_share=0.5"]))
+    model.run()
+    base = model.base_final_demand
+    chains = model.firms.chain
+    assert model.platform_process.green_share_ticks > 0
+    # Demand noise aside, reallocation moves demand within chains: every chain keeps
+    # demand of the order of its base (a leak would drain one).
+    for c in np.unique(chains[base > 0]):
+        got = model.firms.final_demand[chains == c].sum()
+        assert got == pytest.approx(base[chains == c].sum(), rel=0.5)

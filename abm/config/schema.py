@@ -294,6 +294,16 @@ class PlatformConfig:
         meaning="acting: supply-chain finance: a member's credit line is at least this many "
         "weeks of its average platform sales value (0: none)", source="S002/S004 "
         "(supply-chain finance on platform data); C")
+    green_demand_share: float = param(0.1, low=0.0, high=1.0, unit="share",
+        meaning="acting: share of final demand from green consumers, who buy only from "
+        "verified-green assemblers (with `behaviour.esg` on)", source="S000/S003 (green "
+        "consumer preference); C")
+    green_rating: float = param(0.6, low=0.0, high=1.0, unit="rating",
+        meaning="acting: ESG rating from which an audited assembler counts as verified green",
+        source="C")
+    green_rank_boost: float = param(1.0, low=0.0, high=100.0, unit="–",
+        meaning="acting: extra weight platforms give verified-green members in green "
+        "consumers' choice (ranking)", source="S003 (platforms rank green products); C")
     # Platform services, active whether or not ``acting`` is on (they predate issue 9).
     audit_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="per period probability a platform verifies a member's ESG data (with "

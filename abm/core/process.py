@@ -14,6 +14,7 @@ The engine calls the hooks of all processes in a fixed order every tick (spec §
 hook                   phase  what a process may do
 =====================  =====  =========================================================
 ``begin_tick``         1      act at the start of a tick (policy instruments)
+``demand``             3      :class:`DemandLevers`: consumers' preferences among assemblers
 ``forecast``           4      :class:`ForecastLevers`: demand signal, recipe changes
 ``order``              4      :class:`OrderLevers`: planned forecast, safety stock, split
 ``ration``             5      :class:`RationingLevers`: who is served first
@@ -48,6 +49,7 @@ import numpy as np
 from abm.core.calendar import TICKS_PER_YEAR
 from abm.core.levers import (
     AccountLevers,
+    DemandLevers,
     ForecastLevers,
     InvestmentLevers,
     MatchLevers,
@@ -197,6 +199,10 @@ class Process:
 
     def begin_tick(self, world: World, tick: int) -> None:
         """Phase 1."""
+
+    def demand(self, world: World, levers: DemandLevers) -> DemandLevers:
+        """Phase 3, after final demand is drawn (``firms.final_demand``): its allocation."""
+        return levers
 
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
         """Phase 4, before the forecast update: demand signal and recipe levers."""

@@ -198,6 +198,9 @@ _PLATFORM_RESULTS = [
              "warehouses during chokepoints over the run"),
     _summary("platform_member_exits_total", "firms", "platform members that exited over the "
              "run"),
+    _summary("green_verified_demand_share", "share", "mean over ticks of the share of final "
+             "demand going to verified-green assemblers (green consumers)", 0, 1,
+             "no green consumers or no ESG signals"),
 ]
 _NO_TWIN = "a shocked run without its unshocked twin"
 _RESULTS = [

@@ -26,6 +26,7 @@ import numpy as np
 
 from abm.core.levers import (
     AccountLevers,
+    DemandLevers,
     ForecastLevers,
     InvestmentLevers,
     MatchLevers,
@@ -37,7 +38,7 @@ from abm.core.registry import PROCESSES
 from abm.core.rules import demand_seen
 from abm.core.state import ASSEMBLY_TIER
 from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
-from abm.platforms import audits, data, fees, finance, membership, routing, saas
+from abm.platforms import audits, data, fees, finance, green, membership, routing, saas
 from abm.platforms.logistics import ExportLogistics
 from abm.platforms.matching import VisiblePool, search_factor
 
@@ -88,6 +89,7 @@ class PlatformProcess(Process):
         flow = world.links.share * firms.normal_output[world.links.buyer]
         steady = fees.platform_units(firms, world.links, flow, self.logistics.steady_export)
         self.sales_average = firms.price * (steady[0] + steady[1])
+        self.green_share_sum, self.green_share_ticks = 0.0, 0
         self.member_exits = 0  # members that exited (counted at the membership hook)
         self._alive_members = (firms.platform >= 0) & firms.alive
         self.margin_last = float("nan")
@@ -121,6 +123,28 @@ class PlatformProcess(Process):
         take = self._fees(*fees.platform_units(firms, links, flow, export * self.export_share))
         freight, warehouse = self.logistics.steady_costs(firms)
         return take + freight + warehouse
+
+    # ------------------------------------------------------------------ phase 3
+    def demand(self, world: World, levers: DemandLevers) -> DemandLevers:
+        """Green consumers buy from verified-green assemblers, members ranked higher."""
+        if not self.acting:
+            return levers
+        verified, rating = world.observe("esg_verified"), world.observe("esg_rating")
+        if verified is None or rating is None:
+            return levers  # no ESG signals: nothing is verified green
+        firms = world.firms
+        listing = green.listing_weight(firms, verified, rating, self.cfg.green_rating,
+                                       self.cfg.green_rank_boost)
+        weight = (green.demand_weight(firms, listing, self.cfg.green_demand_share)
+                  if self.cfg.green_demand_share > 0 else None)
+        if weight is not None and levers.weight is not None:
+            weight = weight * levers.weight
+        # Recorded without green consumers too, as the comparison for their effect.
+        share = green.verified_share(firms, listing, 1.0 if weight is None else weight)
+        if np.isfinite(share):
+            self.green_share_sum += share
+            self.green_share_ticks += 1
+        return levers if weight is None else replace(levers, weight=weight)
 
     # ------------------------------------------------------------------ phase 4
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
@@ -315,5 +339,7 @@ class PlatformProcess(Process):
             "chokepoint_surcharge_members_total": self.logistics.surcharge_members,
             "warehouse_served_total": self.logistics.served_from_stock,
             "platform_member_exits_total": float(self.member_exits),
+            "green_verified_demand_share": (self.green_share_sum / self.green_share_ticks
+                                            if self.green_share_ticks else float("nan")),
         }
 
