@@ -31,6 +31,7 @@ from abm.config.validate import validate_instrument
 from abm.core.errors import ConfigError
 from abm.core.levers import (
     AccountLevers,
+    DemandLevers,
     ForecastLevers,
     InvestmentLevers,
     MatchLevers,
@@ -49,7 +50,7 @@ from abm.core.state import ASSEMBLY_TIER, N_TIERS, FirmState, LinkState, route_o
 from abm.core.streams import Streams
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
 from abm.market.canvassing import Canvassing
-from abm.market.demand import draw_final_demand
+from abm.market.demand import draw_final_demand, reweight_final_demand
 from abm.market.entry_exit import ExitRule, admit_entrants, remove_firms
 from abm.market.logistics import Pipeline
 from abm.market.ordering import place_orders, update_forecasts
@@ -360,6 +361,13 @@ class EcosystemModel(mesa.Model):
             firms, self.base_final_demand, cfg.market, self.streams["demand"],
             self.effects.domestic_demand, self.effects.export_demand)
         firms.final_demand = domestic + export
+        preference = DemandLevers()
+        for process, world in processes:
+            preference = process.demand(world, preference)
+        if preference.weight is not None:  # consumers' preferences (green consumers)
+            domestic, export = reweight_final_demand(firms, domestic, export,
+                                                     preference.weight)
+            firms.final_demand = domestic + export
         forecast = ForecastLevers()  # 4 ordering
         for process, world in processes:
             forecast = process.forecast(world, forecast)

@@ -8,10 +8,14 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from abm.config.compose import compose_config
 from abm.core.levers import InvestmentLevers
+from abm.core.process import Process, World
+from abm.core.registry import PROCESSES
 from abm.model import EcosystemModel
+from tests.test_process_boundary import HOOKS, ReadOnly, _guard_world
 
 SMALL = ("network.n_firms=300", "ticks=30", "scenario=none", "seed=4",
          "platforms.membership_rate=0.4")
@@ -65,3 +69,34 @@ def test_matching_factor_shortens_members_searches() -> None:
     s_ticks = slow.behaviour.digital.search_ticks
     assert np.all(f_ticks[~member] == s_ticks[~member])
     assert f_ticks[member].mean() < s_ticks[member].mean()
+
+
+def test_acting_platforms_never_write_engine_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every feature of the acting platforms on, through a chokepoint and a deep disaster,
+    with every engine array read-only while the platforms' code runs."""
+    factory = PROCESSES["platforms"]
+    guards: list[ReadOnly] = []
+    hooks = (*HOOKS, "demand", "sales", "investment", "membership", "publish")
+
+    def build(world: World) -> Process:
+        guard = ReadOnly(world.firms, world.links)
+        guards.append(guard)
+        _guard_world(world, guard)
+        process = guard.around(factory)(world)
+        for hook in hooks:
+            setattr(process, hook, guard.around(getattr(process, hook)))
+        return process
+
+    build.streams = factory.streams  # type: ignore[attr-defined]
+    monkeypatch.setitem(PROCESSES._entries, "platforms", build)
+    model = EcosystemModel(config=compose_config([
+        "network.n_firms=300", "ticks=70", "seed=2", "platforms.acting=true",
+        "platforms.order_routing=true", "platforms.membership_rate=0.4",
+        "scenario=[regional_disaster,logistics_chokepoint]",
+        "scenario.shocks.regional_disaster.onset=20",
+        "scenario.shocks.regional_disaster.magnitude=1.0",
+        "scenario.shocks.regional_disaster.duration=20",
+        "scenario.shocks.logistics_chokepoint.onset=25"]))
+    model.run()
+    assert len(guards) == 1 and not guards[0].frozen
+    assert model.timeseries()["links_rewired"].sum() > 0

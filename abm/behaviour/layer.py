@@ -262,7 +262,7 @@ class BehaviourLayer(Process):
         ``spending_<use>`` (this tick's spending on ``rd``, ``digital`` or ``esg``, gross of
         any state share) is the layer's own; everything else is what a mechanism publishes
         (ESG: ``esg_rating``, ``esg_verified``, ``emission_rate``; innovation:
-        ``log_technology``; finance: ``interest_rate``).
+        ``log_technology``; finance: ``interest_rate``; digital: ``digital_maturity``).
         """
         if name.startswith("spending_"):
             spent = self.spending.by_use.get(name.removeprefix("spending_"))

@@ -79,7 +79,13 @@ def tick_series(layer: BehaviourLayer) -> dict[str, float]:
     emissions = float((layer.esg.emission_rate * produced).sum())
     if result is not None:
         shipped = result.shipped  # links added after production shipped nothing yet
-        emissions += float((layer.esg.route_emission[: len(shipped)] * shipped).sum())
+        transport = layer.esg.route_emission[: len(shipped)] * shipped
+        # A process may shorten suppliers' routes (platform route optimisation): per firm,
+        # the factor on the kilometres, hence the transport emissions, of its shipments.
+        km = model.observe("shipment_km_factor")
+        if km is not None:
+            transport = transport * km[links.supplier[: len(shipped)]]
+        emissions += float(transport.sum())
     out["emissions_total"] = emissions
     if value_added > 0:
         tech_va = float(value_added_by_firm[layer.record.technology_rows(firms)].sum())

@@ -304,6 +304,46 @@ class PlatformConfig:
     discovery_rate: float = param(0.1, low=0.0, high=1.0, unit="share",
         meaning="per tick of search, chance a buyer sees a candidate outside its pool",
         source="C")
+    digital_reach: float = param(0.3, low=0.0, high=1.0, unit="share",
+        meaning="acting: extra per-tick chance of seeing a candidate outside the pool per "
+        "unit of the buyer's digital maturity", source="spec §3.9; C")
+    order_routing: bool = param(False, unit="flag",
+        meaning="acting: the platform routes searching buyers' unmet orders to SME members' "
+        "idle capacity (\"orders + tools\"; a policy instrument may switch it on for the SMEs "
+        "it supports)", source="issue 9; S002/S004 (platform order matching)")
+    routing_weight: float = param(1.0, low=0.0, high=100.0, unit="–",
+        meaning="acting, with order routing: extra weight of a routed member in a searching "
+        "buyer's draw (1: twice as likely per unit of idle plant)", source="C")
+    logistics_cost: float = param(0.03, low=0.0, high=1.0, unit="share of list value",
+        meaning="acting: sea freight per export unit", source="S002 (~$2,000 per container "
+        "of ~$65,000 goods); C")
+    chokepoint_surcharge: float = param(0.012, low=0.0, high=1.0,
+        unit="share of list value",
+        meaning="acting: extra freight per export unit shipped during a logistics chokepoint",
+        source="S002 (port closure: ~$800 per container, ~+15 days)")
+    warehouse_weeks: float = param(4.0, low=0.0, high=52.0, unit="weeks of exports",
+        meaning="acting: members' forward stock in the platform's overseas warehouse "
+        "(0: no warehouses)", source="S002 (overseas warehouses); C")
+    warehouse_fee: float = param(0.002, low=0.0, high=1.0, unit="share of stock value/week",
+        meaning="acting: warehouse fee members pay their platform on the forward stock",
+        source="C (~10% of stock value a year)")
+    route_optimisation: float = param(0.15, low=0.0, high=1.0, unit="share",
+        meaning="acting: kilometres members' shipments save by platform route optimisation "
+        "(transport emissions fall alike)", source="S003 (~15% fewer km)")
+    finance_weeks: float = param(4.0, low=0.0, high=52.0, unit="weeks of platform sales",
+        meaning="acting: supply-chain finance: a member's credit line is at least this many "
+        "weeks of its average platform sales value (0: none)", source="S002/S004 "
+        "(supply-chain finance on platform data); C")
+    green_demand_share: float = param(0.1, low=0.0, high=1.0, unit="share",
+        meaning="acting: share of final demand from green consumers, who buy only from "
+        "verified-green assemblers (with `behaviour.esg` on)", source="S000/S003 (green "
+        "consumer preference); C")
+    green_rating: float = param(0.6, low=0.0, high=1.0, unit="rating",
+        meaning="acting: ESG rating from which an audited assembler counts as verified green",
+        source="C")
+    green_rank_boost: float = param(1.0, low=0.0, high=100.0, unit="–",
+        meaning="acting: extra weight platforms give verified-green members in green "
+        "consumers' choice (ranking)", source="S003 (platforms rank green products); C")
     # Platform services, active whether or not ``acting`` is on (they predate issue 9).
     audit_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="per period probability a platform verifies a member's ESG data (with "

@@ -55,6 +55,19 @@ class PlatformLevers:
 
 
 @dataclass(frozen=True)
+class DemandLevers:
+    """Phase 3, final demand.
+
+    Attributes:
+        weight: per firm, a multiplier on an assembler's share of its chain's final demand
+            (consumers' preferences); the engine renormalises within each chain, so total
+            demand is unchanged (None: 1).
+    """
+
+    weight: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class ForecastLevers:
     """Phase 4, before the forecast update.
 

@@ -15,6 +15,7 @@ hook                   phase  what a process may do
 =====================  =====  =========================================================
 ``begin_tick``         1      act at the start of a tick (policy instruments)
 ``platform_rules``     1      :class:`PlatformLevers`: caps and support for the platforms
+``demand``             3      :class:`DemandLevers`: consumers' preferences among assemblers
 ``forecast``           4      :class:`ForecastLevers`: demand signal, recipe changes
 ``order``              4      :class:`OrderLevers`: planned forecast, safety stock, split
 ``ration``             5      :class:`RationingLevers`: who is served first
@@ -49,6 +50,7 @@ import numpy as np
 from abm.core.calendar import TICKS_PER_YEAR
 from abm.core.levers import (
     AccountLevers,
+    DemandLevers,
     ForecastLevers,
     InvestmentLevers,
     MatchLevers,
@@ -209,6 +211,10 @@ class Process:
     def platform_rules(self, world: World, levers: PlatformLevers) -> PlatformLevers:
         """Phase 1, after ``begin_tick``: platform caps and support (read with
         :attr:`World.platform_levers`)."""
+        return levers
+
+    def demand(self, world: World, levers: DemandLevers) -> DemandLevers:
+        """Phase 3, after final demand is drawn (``firms.final_demand``): its allocation."""
         return levers
 
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:

@@ -48,3 +48,28 @@ def draw_final_demand(firms: FirmState, base: np.ndarray, cfg: MarketConfig,
     demand[rows] = serving * reallocate[chain] * np.maximum(0.0, 1.0 + common[chain] + own)
     return (demand * (1.0 - cfg.export_share) * domestic_factor,
             demand * cfg.export_share * export_factor)
+
+
+def reweight_final_demand(firms: FirmState, domestic: np.ndarray, export: np.ndarray,
+                          weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Final demand re-allocated among each chain's assemblers by ``weight`` (consumers'
+    preferences), each route's chain total unchanged.
+
+    Args:
+        firms: firm state (``chain``).
+        domestic: domestic demand per firm this tick.
+        export: export demand per firm this tick.
+        weight: per firm, the multiplier on its share (non-negative).
+
+    Returns:
+        (domestic, export) demand per firm.
+    """
+    n_chains = int(firms.chain.max()) + 1
+    out = []
+    for demand in (domestic, export):
+        total = np.bincount(firms.chain, weights=demand, minlength=n_chains)
+        weighted = np.bincount(firms.chain, weights=demand * weight, minlength=n_chains)
+        scale = np.divide(total, weighted, out=np.ones(n_chains), where=weighted > 0)
+        out.append(np.where(weighted[firms.chain] > 0, demand * weight * scale[firms.chain],
+                            demand))
+    return out[0], out[1]

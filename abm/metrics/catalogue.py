@@ -195,6 +195,17 @@ _PLATFORM_RESULTS = [
              "replacement, buyers on a platform", nan="no replacement by a member"),
     _summary("resourcing_ticks_nonmembers", "ticks", "as resourcing_ticks_members, buyers on "
              "no platform", nan="no replacement by a non-member"),
+    _summary("platform_member_wins_total", "links", "replacement links won by SME platform "
+             "members over the run (routed orders among them)"),
+    _summary("chokepoint_surcharge_members_total", "money", "extra export freight platform "
+             "members paid during logistics chokepoints over the run"),
+    _summary("warehouse_served_total", "units", "export units members served from overseas "
+             "warehouses during chokepoints over the run"),
+    _summary("platform_member_exits_total", "firms", "platform members that exited over the "
+             "run"),
+    _summary("green_verified_demand_share", "share", "mean over ticks of the share of final "
+             "demand going to verified-green assemblers (green consumers)", 0, 1,
+             "no green consumers or no ESG signals"),
 ]
 _NO_HIT = " (0 when no firm is hit directly)"
 #: Firm-level recovery (``abm.metrics.firm_recovery``), finite by construction.

@@ -10,14 +10,18 @@ A searching buyer sees, among the qualifying firms of the tier and product it ne
 - its *contacts*: every firm that has ever supplied it in this run;
 - firms in its own region;
 - if it is a platform member, the members of its platform (platform matching);
-- chance discoveries: each other candidate with probability ``discovery_rate`` per tick of
-  search (trade fairs, word of mouth).
+- chance discoveries: each other candidate with probability
+  ``min(1, discovery_rate + digital_reach * M)`` per tick of search, where ``M`` is the
+  buyer's digital maturity (published by the digital mechanism; 0 when it is off): trade
+  fairs and word of mouth for everyone, online search and B2B portals for digitally mature
+  buyers (spec §3.9: visibility widens with digital maturity).
 
 When it sees no qualifying candidate the search goes on and is retried next tick, so a wider
 pool (membership) shortens re-sourcing, most after a regional disaster, when the own region's
-suppliers are down. An entrant surveys the whole tier in its first tick (it has no contacts
-yet and must fill every input slot). Backup lists of chain leaders join the pool when they
-exist (not yet built).
+suppliers are down. Search *time* falls with digital maturity (the digital mechanism) and
+with membership (:func:`search_factor`). An entrant surveys the whole tier in its first
+tick (it has no contacts yet and must fill every input slot). Backup lists of chain leaders
+join the pool when they exist (not yet built).
 """
 
 from __future__ import annotations
@@ -40,11 +44,17 @@ class VisiblePool:
     Args:
         world: the world (firms, links and the tick are read at each call).
         discovery_rate: per tick of search, chance of seeing a candidate outside the pool.
+        digital_reach: extra chance per unit of the buyer's digital maturity.
     """
 
-    def __init__(self, world: World, discovery_rate: float) -> None:
+    def __init__(self, world: World, discovery_rate: float, digital_reach: float = 0.0
+                 ) -> None:
         self.world = world
         self.discovery_rate = discovery_rate
+        self.digital_reach = digital_reach
+        # Per firm, True where the platform routes searching buyers' orders to the firm
+        # (:mod:`abm.platforms.routing`; None: no routing): every buyer sees them.
+        self.routed: np.ndarray | None = None
         self.contacts = np.empty(0, dtype=np.int64)  # sorted keys buyer * n + supplier
         self.remember(np.arange(world.links.n))
 
@@ -67,6 +77,14 @@ class VisiblePool:
         keep = ~(gone[self.contacts // n] | gone[self.contacts % n])
         self.contacts = self.contacts[keep]
 
+    def discovery(self, buyers: np.ndarray) -> float | np.ndarray:
+        """Per buyer (a column), the chance of seeing each candidate outside its pool."""
+        maturity = self.world.observe("digital_maturity") if self.digital_reach > 0 else None
+        if maturity is None:
+            return self.discovery_rate
+        return np.minimum(1.0, self.discovery_rate
+                          + self.digital_reach * maturity[buyers])[:, None]
+
     def __call__(self, buyers: np.ndarray, candidates: np.ndarray, rng: np.random.Generator
                  ) -> np.ndarray:
         """Which candidates each buyer sees (a bool matrix, buyers x candidates)."""
@@ -77,7 +95,9 @@ class VisiblePool:
         seen |= (on >= 0) & (on == platform[candidates][None, :])
         keys = self._keys(buyers[:, None], candidates[None, :])
         seen |= np.isin(keys, self.contacts)
-        seen |= rng.random(seen.shape) < self.discovery_rate
+        seen |= rng.random(seen.shape) < self.discovery(buyers)
+        if self.routed is not None:
+            seen |= self.routed[candidates][None, :]
         tick = self.world.tick
         seen[(firms.entered_at[buyers] == tick) & (tick > 0)] = True
         return seen

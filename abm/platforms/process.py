@@ -26,17 +26,20 @@ import numpy as np
 
 from abm.core.levers import (
     AccountLevers,
+    DemandLevers,
     ForecastLevers,
     InvestmentLevers,
     MatchLevers,
     MembershipLevers,
+    SolvencyLevers,
 )
 from abm.core.process import Process, World
 from abm.core.registry import PROCESSES
 from abm.core.rules import demand_seen
 from abm.core.state import ASSEMBLY_TIER
 from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
-from abm.platforms import audits, data, fees, membership, saas
+from abm.platforms import audits, data, fees, finance, green, membership, routing, saas
+from abm.platforms.logistics import ExportLogistics
 from abm.platforms.matching import VisiblePool, search_factor
 
 
@@ -62,6 +65,10 @@ class PlatformProcess(Process):
         self.cfg = cfg
         self.world = world
         self.acting: bool = cfg.acting
+        # Orders + tools (:mod:`abm.platforms.routing`): public, so that a policy instrument
+        # may switch it on for the SMEs it supports (:meth:`route_orders_to`).
+        self.order_routing: bool = cfg.order_routing
+        self.routing_eligible: np.ndarray | None = None  # None: every SME member
         self.commission_rate: float = cfg.commission_rate
         self.mode: str = cfg.mode
         self.n_platforms = cfg.n_platforms
@@ -73,15 +80,25 @@ class PlatformProcess(Process):
         self.rng = world.stream("platforms.membership")
         self.visibility_rng = world.stream("platforms.visibility")
         self.taste = self.rng.normal(0.0, cfg.taste_sd, firms.n)
-        self.pool = (VisiblePool(world, cfg.discovery_rate) if cfg.visibility and self.acting
-                     else None)
+        self.pool = (VisiblePool(world, cfg.discovery_rate, cfg.digital_reach)
+                     if cfg.visibility and self.acting else None)
         self.fee_due = np.zeros(firms.n)
+        self.logistics = ExportLogistics(firms, cfg, self.export_share)
+        self.freight_due = np.zeros(firms.n)
+        # Platform data for supply-chain finance: average platform sales value per firm.
+        flow = world.links.share * firms.normal_output[world.links.buyer]
+        steady = fees.platform_units(firms, world.links, flow, self.logistics.steady_export)
+        self.sales_average = firms.price * (steady[0] + steady[1])
+        self.green_share_sum, self.green_share_ticks = 0.0, 0
+        self.member_exits = 0  # members that exited (counted at the membership hook)
+        self._alive_members = (firms.platform >= 0) & firms.alive
         self.margin_last = float("nan")
         self.revenue_last = np.zeros(self.n_platforms)
         self.revenue_total = 0.0
         self.joins = self.leaves = 0
         self.joins_total = self.leaves_total = 0
         self.margin_sum, self.margin_ticks = 0.0, 0
+        self.member_wins = 0  # replacement links won by SME members
         self.failed_seen = world.links.failed_at.copy()
         self.waits: list[tuple[np.ndarray, np.ndarray]] = []  # (ticks waited, buyer member?)
 
@@ -114,7 +131,31 @@ class PlatformProcess(Process):
         firms, links = world.firms, world.links
         flow = links.share * firms.normal_output[links.buyer]
         export = np.where(firms.tier == ASSEMBLY_TIER, firms.normal_output, 0.0)
-        return self._fees(*fees.platform_units(firms, links, flow, export * self.export_share))
+        take = self._fees(*fees.platform_units(firms, links, flow, export * self.export_share))
+        freight, warehouse = self.logistics.steady_costs(firms)
+        return take + freight + warehouse
+
+    # ------------------------------------------------------------------ phase 3
+    def demand(self, world: World, levers: DemandLevers) -> DemandLevers:
+        """Green consumers buy from verified-green assemblers, members ranked higher."""
+        if not self.acting:
+            return levers
+        verified, rating = world.observe("esg_verified"), world.observe("esg_rating")
+        if verified is None or rating is None:
+            return levers  # no ESG signals: nothing is verified green
+        firms = world.firms
+        listing = green.listing_weight(firms, verified, rating, self.cfg.green_rating,
+                                       self.cfg.green_rank_boost)
+        weight = (green.demand_weight(firms, listing, self.cfg.green_demand_share)
+                  if self.cfg.green_demand_share > 0 else None)
+        if weight is not None and levers.weight is not None:
+            weight = weight * levers.weight
+        # Recorded without green consumers too, as the comparison for their effect.
+        share = green.verified_share(firms, listing, 1.0 if weight is None else weight)
+        if np.isfinite(share):
+            self.green_share_sum += share
+            self.green_share_ticks += 1
+        return levers if weight is None else replace(levers, weight=weight)
 
     # ------------------------------------------------------------------ phase 4
     def forecast(self, world: World, levers: ForecastLevers) -> ForecastLevers:
@@ -132,7 +173,11 @@ class PlatformProcess(Process):
             return
         firms = world.firms
         to_members, export = fees.platform_units(firms, world.links, shipped, export_sales)
-        self.fee_due = self._fees(to_members, export) * firms.alive
+        self.freight_due, warehouse = self.logistics.step(firms, export_sales,
+                                                          world.extra_sea_lead > 0)
+        self.fee_due = self._fees(to_members, export) * firms.alive + warehouse
+        self.sales_average = finance.update_sales(self.sales_average,
+                                                  firms.price * (to_members + export))
         self.revenue_last = fees.by_platform(firms, self.fee_due, self.n_platforms)
         self.revenue_total += float(self.revenue_last.sum())
         # The supplier margin on the cross-border channel (where the two modes differ).
@@ -146,10 +191,12 @@ class PlatformProcess(Process):
             self.margin_ticks += 1
 
     def account(self, world: World, levers: AccountLevers) -> AccountLevers:
-        """Members pay the take as ``platform_fees`` (the platforms' revenue)."""
+        """Members pay the take and warehouse fees as ``platform_fees`` (the platforms'
+        revenue); exporters pay freight as ``logistics``."""
         if not self.acting:
             return levers
-        return levers.with_cost("platform_fees", self.fee_due)
+        return (levers.with_cost("platform_fees", self.fee_due)
+                .with_cost("logistics", self.freight_due))
 
     # ------------------------------------------------------------------ phase 9
     def match(self, world: World, levers: MatchLevers) -> MatchLevers:
@@ -157,9 +204,28 @@ class PlatformProcess(Process):
         if not self.acting:
             return levers
         self.failed_seen = world.links.failed_at.copy()
+        if self.order_routing:
+            routed = routing.routed_members(world.firms, self.routing_eligible)
+            levers = replace(levers, attraction=routing.attraction(
+                routed, levers.attraction, self.cfg.routing_weight))
+            if self.pool is not None:
+                self.pool.routed = routed
         if self.pool is None:
             return levers
         return replace(levers, visibility=self._visible)
+
+    def route_orders_to(self, firms: np.ndarray | None = None) -> None:
+        """Switch order routing on ("orders + tools"), for the given firm rows only (a policy
+        instrument's supported SMEs; they receive routed orders while they are platform
+        members) or, with None, for every SME member. Acts from the next search on."""
+        self.order_routing = True
+        if firms is None:
+            self.routing_eligible = None
+            return
+        if self.routing_eligible is None:
+            self.routing_eligible = np.zeros(self.world.firms.n, dtype=bool)
+        self.routing_eligible = self.routing_eligible.copy()
+        self.routing_eligible[firms] = True
 
     def _visible(self, buyers: np.ndarray, candidates: np.ndarray, rng: np.random.Generator
                  ) -> np.ndarray:
@@ -173,6 +239,9 @@ class PlatformProcess(Process):
         if self.pool is not None:
             self.pool.remember(rewired)
         buyer = world.links.buyer[rewired]
+        firms, supplier = world.firms, world.links.supplier[rewired]
+        self.member_wins += int(((firms.platform[supplier] >= 0)
+                                 & ~firms.chain_leader[supplier]).sum())
         self.waits.append((tick - self.failed_seen[rewired], world.firms.platform[buyer] >= 0))
 
     # ----------------------------------------------------------------- phase 10
@@ -183,10 +252,24 @@ class PlatformProcess(Process):
                                                                 rate))
 
     # ----------------------------------------------------------------- phase 11
+    def solvency(self, world: World, levers: SolvencyLevers) -> SolvencyLevers:
+        """Supply-chain finance: members' credit lines priced on their platform sales."""
+        if not self.acting:
+            return levers
+        self._alive_members = world.firms.alive & (world.firms.platform >= 0)
+        if self.cfg.finance_weeks <= 0:
+            return levers
+        bank = world.base_credit_line if levers.credit_line is None else levers.credit_line
+        return replace(levers, credit_line=finance.credit_line(
+            world.firms, self.sales_average, self.cfg.finance_weeks, bank))
+
     def membership(self, world: World, levers: MembershipLevers) -> MembershipLevers:
         """Entrants start outside and decide at once; everyone decides at reviews."""
         if not self.acting:
             return levers
+        # A row that exited may have been taken by an entrant in the same tick.
+        gone = ~world.firms.alive | (world.firms.entered_at == world.tick)
+        self.member_exits += int((self._alive_members & gone).sum())
         firms, tick = world.firms, world.tick
         entrants = firms.alive & (firms.entered_at == tick) & (tick > 0)
         review = self.cfg.review_ticks > 0 and tick % self.cfg.review_ticks == 0
@@ -216,13 +299,16 @@ class PlatformProcess(Process):
     def publish(self, name: str) -> np.ndarray | None:
         """Services: ``tools_maturity`` (the digital maturity members' SaaS tools add) and
         ``search_factor`` (members' factor on search time); acting: ``platform_fees``, per
-        firm the take charged this tick (phase 6 on)."""
+        firm the take charged this tick (phase 6 on), and ``shipment_km_factor`` (route
+        optimisation of members' shipments)."""
         if name == "platform_fees":
             return self.fee_due if self.acting else None  # passive: the engine books them
         if name == "tools_maturity":
             return saas.tools_maturity(self.world.firms, self.cfg.saas_boost)
         if name == "search_factor":
             return search_factor(self.world.firms, self.cfg.search_factor)
+        if name == "shipment_km_factor" and self.acting and self.cfg.route_optimisation > 0:
+            return routing.km_factor(self.world.firms, self.cfg.route_optimisation)
         return None
 
     def tick_metrics(self) -> dict[str, float]:
@@ -264,5 +350,11 @@ class PlatformProcess(Process):
                                      else float("nan")),
             "resourcing_ticks_members": mean(waits_all[member_all]),
             "resourcing_ticks_nonmembers": mean(waits_all[~member_all]),
+            "platform_member_wins_total": float(self.member_wins),
+            "chokepoint_surcharge_members_total": self.logistics.surcharge_members,
+            "warehouse_served_total": self.logistics.served_from_stock,
+            "platform_member_exits_total": float(self.member_exits),
+            "green_verified_demand_share": (self.green_share_sum / self.green_share_ticks
+                                            if self.green_share_ticks else float("nan")),
         }
 

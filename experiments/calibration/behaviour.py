@@ -58,7 +58,7 @@ ROWS: dict[str, Row] = {
         ("network.n_firms=600", "ticks=150"), 6,
         {"no_enforcement": (*NO_SHOCK, "behaviour.esg.detection_probability=0.0",
                             "behaviour.esg.audit_rate=0.0",
-                            "behaviour.esg.platform_audit_rate=0.0")},
+                            "platforms.audit_rate=0.0")},
         ("greenwashing_rate",), first_tick=("greenwashing_rate",)),
     "esg_stability": Row(
         "high vs low true-ESG suppliers keep customer links through the default disaster",

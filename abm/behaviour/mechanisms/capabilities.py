@@ -106,7 +106,8 @@ class DigitalProcess(Mechanism):
         return replace(levers, search_ticks=self.search_ticks)
 
     def publish(self, name: str) -> np.ndarray | None:
-        """``digital_maturity`` (endogenous recovery rebuilds faster with it)."""
+        """``digital_maturity``: each firm's maturity (None when the mechanism is off; the
+        platforms' visible pool and endogenous recovery read it)."""
         return self.state.maturity if name == "digital_maturity" and self.on else None
 
     def reset_entrants(self, entrants: np.ndarray) -> None:
