@@ -11,7 +11,7 @@ import pytest
 
 from abm import simulate
 from abm.config.compose import compose_config
-from abm.core.levers import MatchLevers
+from abm.core.levers import MatchLevers, PlatformLevers
 from abm.model import EcosystemModel
 
 SEEDS = range(8)
@@ -50,13 +50,28 @@ def test_an_instrument_can_route_orders_to_the_smes_it_supports() -> None:
                                                   "platforms.membership_rate=0.5"]))
     process = model.platform_process
     assert process is not None and not process.order_routing
+    assert process.match(process.world, MatchLevers()).attraction is None  # nobody supported
     members = np.flatnonzero((model.firms.platform >= 0) & ~model.firms.chain_leader)
-    supported = members[: len(members) // 2]
-    process.route_orders_to(supported)
+    supported = np.zeros(model.firms.n, dtype=bool)
+    supported[members[: len(members) // 2]] = True
+    supported[np.flatnonzero(model.firms.platform < 0)[:5]] = True  # non-members: not routed
+    model.platform_levers = PlatformLevers().with_routing(supported)  # the engine's fold
     levers = process.match(process.world, MatchLevers())
     assert levers.attraction is not None
     boosted = np.flatnonzero(levers.attraction > 1.0)
-    np.testing.assert_array_equal(boosted, np.sort(supported))
+    np.testing.assert_array_equal(boosted, np.sort(members[: len(members) // 2]))
+
+
+def test_orders_and_tools_subsidy_routes_orders_to_supported_members() -> None:
+    # Routing alone: no fee relief, no SaaS share, membership fixed; the same seeds.
+    base = [*ACTING, *DISASTER, "platforms.review_ticks=0", "platforms.membership_rate=0.3",
+            "policy.budget_per_year=1e9"]
+    diff = paired("platform_member_wins_total", base, ["policy=baseline"],
+                  ["policy=digital_subsidy",
+                   "policy.instruments.digital_subsidy.delivery=orders_and_tools",
+                   "policy.instruments.digital_subsidy.fee_relief=0",
+                   "policy.instruments.digital_subsidy.share=0"])
+    assert diff.mean() > 0
 
 
 CHOKEPOINT = ("scenario=logistics_chokepoint", "scenario.shocks.logistics_chokepoint.onset=30")

@@ -33,11 +33,15 @@ class PlatformLevers:
             the platform may keep by setting the price; None: no cap.
         fee_relief: per firm, share of its platform fees the state pays (membership
             decisions see the fees net of it); None: none.
+        routed: per firm, True for SMEs the state supports with routed orders ("orders +
+            tools"): while they are platform members, the platforms route searching buyers'
+            orders to their idle capacity; None: none.
     """
 
     commission_cap: float | None = None
     managed_share_cap: float | None = None
     fee_relief: np.ndarray | None = None
+    routed: np.ndarray | None = None
 
     def with_caps(self, commission: float | None, managed_share: float | None
                   ) -> PlatformLevers:
@@ -47,6 +51,11 @@ class PlatformLevers:
 
         return replace(self, commission_cap=tighter(self.commission_cap, commission),
                        managed_share_cap=tighter(self.managed_share_cap, managed_share))
+
+    def with_routing(self, firms: np.ndarray) -> PlatformLevers:
+        """These levers with orders also routed to ``firms`` (a per-firm mask)."""
+        routed = firms if self.routed is None else self.routed | firms
+        return replace(self, routed=routed)
 
     def with_fee_relief(self, share: np.ndarray) -> PlatformLevers:
         """These levers with ``share`` more of each firm's platform fees paid (at most all)."""

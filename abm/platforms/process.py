@@ -65,10 +65,9 @@ class PlatformProcess(Process):
         self.cfg = cfg
         self.world = world
         self.acting: bool = cfg.acting
-        # Orders + tools (:mod:`abm.platforms.routing`): public, so that a policy instrument
-        # may switch it on for the SMEs it supports (:meth:`route_orders_to`).
+        # Orders + tools (:mod:`abm.platforms.routing`): for every SME member when configured;
+        # a policy instrument adds the SMEs it supports through ``PlatformLevers.routed``.
         self.order_routing: bool = cfg.order_routing
-        self.routing_eligible: np.ndarray | None = None  # None: every SME member
         self.commission_rate: float = cfg.commission_rate
         self.mode: str = cfg.mode
         self.n_platforms = cfg.n_platforms
@@ -204,28 +203,19 @@ class PlatformProcess(Process):
         if not self.acting:
             return levers
         self.failed_seen = world.links.failed_at.copy()
-        if self.order_routing:
-            routed = routing.routed_members(world.firms, self.routing_eligible)
+        supported = world.platform_levers.routed  # SMEs a policy supports with routed orders
+        routed = None
+        if self.order_routing or supported is not None:
+            # Configured: every SME member; otherwise the SMEs a policy supports (members).
+            routed = routing.routed_members(world.firms, None if self.order_routing
+                                            else supported)
             levers = replace(levers, attraction=routing.attraction(
                 routed, levers.attraction, self.cfg.routing_weight))
-            if self.pool is not None:
-                self.pool.routed = routed
+        if self.pool is not None:
+            self.pool.routed = routed  # none once a policy's support ends
         if self.pool is None:
             return levers
         return replace(levers, visibility=self._visible)
-
-    def route_orders_to(self, firms: np.ndarray | None = None) -> None:
-        """Switch order routing on ("orders + tools"), for the given firm rows only (a policy
-        instrument's supported SMEs; they receive routed orders while they are platform
-        members) or, with None, for every SME member. Acts from the next search on."""
-        self.order_routing = True
-        if firms is None:
-            self.routing_eligible = None
-            return
-        if self.routing_eligible is None:
-            self.routing_eligible = np.zeros(self.world.firms.n, dtype=bool)
-        self.routing_eligible = self.routing_eligible.copy()
-        self.routing_eligible[firms] = True
 
     def _visible(self, buyers: np.ndarray, candidates: np.ndarray, rng: np.random.Generator
                  ) -> np.ndarray:

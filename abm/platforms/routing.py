@@ -6,8 +6,9 @@ member's shipments travel ``1 - route_optimisation`` of the kilometres, publishe
 supplier as ``shipment_km_factor``; the emissions account scales each link's transport
 emissions by its supplier's factor.
 
-When ``platforms.order_routing`` is on (or a policy instrument switches it on with
-:meth:`~abm.platforms.process.PlatformProcess.route_orders_to`), a buyer searching for a
+When ``platforms.order_routing`` is on (or, for the SMEs it supports, a policy instrument
+asks for it through ``PlatformLevers.routed``: ``digital_subsidy``'s "orders + tools"
+delivery), a buyer searching for a
 replacement supplier (its order is unmet: the old supplier failed or fell below its switch
 threshold) has the platform route the order: every *routed member* (a member of a platform,
 not a chain leader, eligible for routing, with idle plant) is in the searching buyer's visible

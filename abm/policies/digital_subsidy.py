@@ -14,8 +14,9 @@ relief and infrastructure subsidies. Two deliveries (``delivery``):
   sees (:class:`~abm.core.levers.PlatformLevers`), so more SMEs join, and members also get
   the platforms' own digital boost. Fees are refunded as they are charged, within the budget
   (pro rata when it runs out; with nothing left no relief is offered, so firms decide as
-  without it). Orders routed by the platforms to members' idle capacity are not part of this
-  variant yet (the platforms do not route orders). Needs ``platforms.acting=true``.
+  without it). While budget is left, the platforms also route searching buyers' orders to
+  the idle capacity of the targeted SMEs that are members (:mod:`abm.platforms.routing`,
+  through ``PlatformLevers.routed``). Needs ``platforms.acting=true``.
 """
 
 from __future__ import annotations
@@ -90,12 +91,13 @@ class DigitalSubsidy(CostShareInstrument):
         return self.params.share * eligible
 
     def platform_rules(self, world: World, levers: PlatformLevers) -> PlatformLevers:
-        """Offer fee relief to eligible firms while the budget lasts."""
+        """Offer fee relief and routed orders to eligible firms while the budget lasts."""
         if self.params.delivery != "orders_and_tools" or self.budget.left <= 0:
             self.relief = np.zeros(world.firms.n)
             return levers
-        self.relief = self.params.fee_relief * self.eligible(world)
-        return levers.with_fee_relief(self.relief)
+        eligible = self.eligible(world)
+        self.relief = self.params.fee_relief * eligible
+        return levers.with_fee_relief(self.relief).with_routing(eligible)
 
     def account(self, world: World, levers: AccountLevers) -> AccountLevers:
         """Refund the digital share, then the offered share of members' platform fees."""
