@@ -5,6 +5,7 @@ through a shock. Directions are averaged over seeds (common random numbers)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from abm import simulate
 from abm.behaviour import esg
@@ -39,6 +40,11 @@ def test_without_detection_or_verification_greenwashing_spreads() -> None:
     assert late > start
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "finding since issue 8's relationship memory and going-concern exit test: buyers return "
+    "to their suppliers after a disruption and suppliers survive it, so links rarely break "
+    "and reputation's patience has nothing to act on (8 seeds, 1,500 firms, high - low ESG "
+    "stability: -0.0001 at 16 weeks x 0.9, +0.0002 at 26 weeks x 1.0; both ~0.998-0.9996)"))
 def test_high_true_esg_suppliers_keep_more_customers_through_a_shock() -> None:
     """Yearly stability of the customer links the top and bottom third of suppliers by true
     ESG had at the onset of a regional disaster. Under the default 6-week disaster almost no

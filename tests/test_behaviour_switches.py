@@ -17,7 +17,10 @@ ALL_OFF = tuple(f"behaviour.{m}.enabled=false" for m in MECHANISMS)
 # A shock, demand noise, searches, exits and entries: every engine path the hooks touch runs.
 SHOCKED = ("network.n_firms=500", "ticks=120", "scenario.shocks.regional_disaster.onset=40",
            "scenario.shocks.regional_disaster.duration=26",
-           "scenario.shocks.regional_disaster.magnitude=1.0", "seed=3")
+           "scenario.shocks.regional_disaster.magnitude=1.0", "seed=3",
+           # The patience-only exit rule: with the going-concern test firms survive this
+           # shock, and the exit path must run here too.
+           "finance.max_debt_years=0")
 
 
 def _run(overrides: tuple[str, ...], behaviour: bool = True) -> EcosystemModel:
