@@ -69,12 +69,17 @@ def run_shocked(config: SimulationConfig) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def recovered(perf: np.ndarray, ref: np.ndarray, end: int, level: float) -> bool:
-    """True if the rolling ratio is >= level from some tick <= end + 104 to the horizon."""
+    """True if the rolling ratio is >= level from some tick <= end + 104 to the horizon.
+
+    A run still below the level at its last tick has not recovered, even when the run ends
+    before the two-year window does (a horizon too short for the shock must not read as
+    recovery).
+    """
     ratio = pd.Series(np.divide(perf, ref, out=np.ones_like(perf), where=ref > 0))
     rolling = ratio.rolling(ROLLING).mean().to_numpy()
     below = np.flatnonzero(rolling < level)
     last_below = int(below[-1]) if len(below) else -1
-    return last_below + 1 <= end + TWO_YEARS
+    return last_below + 1 <= end + TWO_YEARS and last_below + 1 < len(rolling)
 
 
 def campaign(scenarios: Sequence[str], seeds: Sequence[int], extra: Sequence[str],
