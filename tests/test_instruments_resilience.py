@@ -73,8 +73,11 @@ def test_resource_dispatch_reduces_resilience_loss() -> None:
 
 # Chain building needs exits: the embargo empties rows across niches (the regional disaster
 # leaves every niche above thin_share=0.5 of its rows). A niche missing more than a tenth of
-# its firms counts as thin here, so that promoted rows exist on every seed.
-THIN = ["scenario=key_input_embargo", "scenario.shocks.key_input_embargo.onset=52"]
+# its firms counts as thin here, so that promoted rows exist on every seed. Since the
+# going-concern exit test (issue 8) embargoed suppliers survive, so these tests use the
+# patience-only exit rule (finance.max_debt_years=0) to have exits to fill and re-match.
+THIN = ["scenario=key_input_embargo", "scenario.shocks.key_input_embargo.onset=52",
+        "finance.max_debt_years=0"]
 THIN_SHARE = 0.9
 
 
