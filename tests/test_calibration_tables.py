@@ -59,8 +59,9 @@ def test_threshold_tables_match_the_odd() -> None:
             if r.startswith(("| magnitude", "| 0."))]
     block = _block("*Extreme shocks*")
     quoted = tables.odd_rows(block, r"(magnitude [\d.]+|0\.\d)")[:len(ours)]
-    assert len(ours) == 4 and [_close(a, b) for a, b in zip(ours, quoted, strict=True)] == [
-        True] * 4, (ours, quoted)
+    rows = len(tables.RD_MAGNITUDES) + len(tables.PD_SHARES)
+    assert len(ours) == rows and [_close(a, b) for a, b in zip(ours, quoted, strict=True)] == [
+        True] * rows, (ours, quoted)
     assert {f"{tag}.csv" for tag in grid()} == {p.name for p in (RESULTS / "threshold").iterdir()}
 
 

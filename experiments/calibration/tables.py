@@ -26,8 +26,8 @@ import pandas as pd
 RECOVERY_HEADER = ("| scenario | median | IQR | min–max | recovered | exits | twin | hit | "
                    "induced/hit |\n|---|---|---|---|---|---|---|---|---|")
 # threshold.py's grid: file tag -> (table, row label, column label)
-RD_DURATIONS, PD_DURATIONS = (13, 26, 52), (26, 52)
-RD_MAGNITUDES, PD_SHARES = (0.8, 1.0), (0.3, 0.5)
+RD_DURATIONS, PD_DURATIONS = (13, 26, 52, 104), (26, 52, 104)
+RD_MAGNITUDES, PD_SHARES = (0.8, 1.0), (0.3, 0.5, 0.8)
 
 
 def _count(value: float) -> str:
