@@ -18,7 +18,7 @@ import pytest
 import solara
 import solara.widgets
 
-from abm.config.compose import config_dir
+from abm.config.compose import compose_config, config_dir
 from abm.core.registry import INSTRUMENTS
 from abm.model import EcosystemModel
 from abm.policies import Instrument
@@ -225,7 +225,7 @@ def test_extension_panels_follow_recorded_columns() -> None:
     groups = extension_columns(frame)
     assert groups == {"ESG and greenwashing": ["mean_esg_rating", "esg_fines"],
                       "Trust": ["mean_trust"], "Digital adoption": [], "Technology": [],
-                      "Platforms": []}
+                      "Platforms": [], "Chain leaders: SaaS roll-out by tier": []}
     present = {title: columns for title, columns in groups.items() if columns}
     chart = extension_chart(present)
     assert chart.panels[0].right == ("esg_fines",)
@@ -235,6 +235,15 @@ def test_extension_panels_follow_recorded_columns() -> None:
     for text in ("ESG and greenwashing", "Trust", "mean_esg_rating", "esg_fines (right)"):
         assert f">{text}<" in svg
     assert 'fill-opacity="0.12"' in svg  # the shock window is shaded
+
+
+def test_chain_leader_roll_out_gets_its_panel_when_the_programme_runs() -> None:
+    model = EcosystemModel(config=compose_config(
+        ["network.n_firms=200", "ticks=60", "scenario=none", "policy=chain_leader_system"]))
+    model.run(5)
+    groups = extension_columns(model.timeseries())
+    assert {"cl_connected_tier1", "cl_connected_tier2", "cl_connected_tier3",
+            "cl_designated"} <= set(groups["Chain leaders: SaaS roll-out by tier"])
 
 
 def test_chart_axes_read_like_matplotlib() -> None:

@@ -71,9 +71,9 @@ def _summary(name: str, unit: str, meaning: str, lo: float = 0.0, hi: float = IN
 
 
 ESG, TRUST, DIGITAL, TECH = ("ESG and greenwashing", "Trust", "Digital adoption", "Technology")
-PLATFORMS = "Platforms"
+PLATFORMS, CHAIN_LEADERS = "Platforms", "Chain leaders: SaaS roll-out by tier"
 #: Extension panels of the browser app, in display order.
-PANELS = (ESG, TRUST, DIGITAL, TECH, PLATFORMS)
+PANELS = (ESG, TRUST, DIGITAL, TECH, PLATFORMS, CHAIN_LEADERS)
 #: Per-platform series are declared (and reported) for the first this many platforms.
 MAX_REPORTED_PLATFORMS = 10
 UNITS = "units of goods"
@@ -312,12 +312,14 @@ _POLICY_RESULTS = [
 _NO_CL = "no such link this tick (the roll-out has not reached one, or none is left)"
 # Chain-leader programmes (abm.programmes; only when they run).
 _CHAIN_LEADERS = [
-    _series("cl_designated", "firms", "alive firms designated as chain leaders"),
+    _series("cl_designated", "firms", "alive firms designated as chain leaders",
+            panel=CHAIN_LEADERS, right_axis=True),
     *(_series(f"cl_connected_tier{d}", "firms", f"alive suppliers connected to a leader's "
-              f"SaaS at the roll-out's tier {d} (depth {d} of the leaders' supply trees)")
+              f"SaaS at the roll-out's tier {d} (depth {d} of the leaders' supply trees)",
+              panel=CHAIN_LEADERS, right_axis=True)
       for d in (1, 2, 3)),
     _series("cl_connected_link_share", "share", "live links from a leader or connected buyer "
-            "to a connected supplier / live links", 0, 1),
+            "to a connected supplier / live links", 0, 1, panel=CHAIN_LEADERS),
     _series("cl_order_lead_connected", "ticks", "mean order lead time (transit + queue wait, "
             "capped at 52) of connected links", nan=_NO_CL),
     _series("cl_order_lead_other", "ticks", "as cl_order_lead_connected, other live links "
