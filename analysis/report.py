@@ -146,12 +146,16 @@ def write_report(root: Path | str) -> Path:
     if len(failed):
         parts.append("<h3>Failed runs</h3>" + failed[["run_id", "seed", *params, "error"]]
                      .to_html(index=False))
-    page = ("<html><head><meta charset='utf-8'><title>" + html.escape(str(title))
+    return write_page(out / "report.html", str(title), parts)
+
+
+def write_page(path: Path, title: str, parts: list[str]) -> Path:
+    """Write one self-contained HTML report page (title, the parts in order) to ``path``."""
+    page = ("<html><head><meta charset='utf-8'><title>" + html.escape(title)
             + "</title><style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
             "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;"
             "padding:2px 6px}figcaption{font-size:13px;color:#333}</style></head><body>"
             + "\n".join(parts) + "</body></html>")
-    path = out / "report.html"
     path.write_text(page)
     return path
 

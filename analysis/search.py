@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from analysis.report import write_page
 from experiments.policy_search import best_trials, load_trials
 
 Figure = tuple[Path, str]
@@ -92,11 +93,4 @@ def write_search_report(root: Path | str, title: str) -> Path:
     out = Path(root) / "report"
     out.mkdir(exist_ok=True)
     parts = [f"<h1>{html.escape(title)}</h1>", *search_section(root, out)]
-    page = ("<html><head><meta charset='utf-8'><title>" + html.escape(title)
-            + "</title><style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
-            "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;"
-            "padding:2px 6px}figcaption{font-size:13px;color:#333}</style></head><body>"
-            + "\n".join(parts) + "</body></html>")
-    path = out / "report.html"
-    path.write_text(page)
-    return path
+    return write_page(out / "report.html", title, parts)

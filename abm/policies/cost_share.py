@@ -67,7 +67,10 @@ class CostShareInstrument(Instrument):
         self.need_per_tick = float((self.full_share * spent).sum())
         if not self.offered.any():
             return levers
-        wanted = self.offered * spent * world.firms.alive
+        return self.refund(levers, self.offered * spent * world.firms.alive)
+
+    def refund(self, levers: AccountLevers, wanted: np.ndarray) -> AccountLevers:
+        """Pay ``wanted`` per firm as far as the budget allows (pro rata when it binds)."""
         total = float(wanted.sum())
         granted = self.budget.request(self.name, total) if total > 0 else 0.0
         if granted <= 0:

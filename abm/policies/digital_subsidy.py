@@ -105,9 +105,4 @@ class DigitalSubsidy(CostShareInstrument):
         charged = world.observe("platform_fees")
         if charged is None or not self.relief.any():
             return levers
-        wanted = self.relief * charged * world.firms.alive
-        total = float(wanted.sum())
-        granted = self.budget.request(self.name, total) if total > 0 else 0.0
-        if granted <= 0:
-            return levers
-        return levers.with_subsidy(self.name, wanted * (granted / total))
+        return self.refund(levers, self.relief * charged * world.firms.alive)
