@@ -534,6 +534,9 @@ class EcosystemModel(mesa.Model):
         total = np.bincount(key, weights=weight, minlength=firms.input_inventory.size)
         squares = np.bincount(key, weights=weight**2, minlength=firms.input_inventory.size)
         has = total > 0
+        slots_supplied = int(np.count_nonzero(has))
+        hhi = (float(np.divide(squares, total * total, out=np.zeros_like(total), where=has).sum()
+                     / slots_supplied) if slots_supplied else 0.0)
         metrics = {
             # np.minimum keeps a NaN (Python's min(1.0, nan) would read 1.0).
             "performance": float(np.minimum(1.0, delivered / due)) if due > 0 else 1.0,
@@ -549,12 +552,13 @@ class EcosystemModel(mesa.Model):
             "in_transit": self.pipeline.in_transit(),
             "backlog": float(links.backlog.sum()),
             "written_off": written_off,
-            "mean_availability": float(firms.availability @ alive / max(1, alive.sum())),
+            # Not a BLAS dot: multithreaded BLAS stalls on a loaded machine.
+            "mean_availability": float((firms.availability * alive).sum() / max(1, alive.sum())),
             "firms_alive": float(alive.sum()),
             "smes_alive": float((alive & ~firms.chain_leader).sum()),
             "links_active": float(live.sum()),
             "searching": float((links.search_timer >= 0).sum()),
-            "supplier_hhi": float((squares[has] / total[has] ** 2).mean()) if has.any() else 0.0,
+            "supplier_hhi": hhi,
             "cash_total": float(firms.cash[alive].sum()),
             "profit_total": float(firms.profit[alive].sum()),
             "final_revenue": ledger.final_revenue,

@@ -97,6 +97,10 @@ class FirmState:
         """Capital cost per tick of each firm."""
         return self.fixed_cost_rate * self.unit_value_added * self.capacity
 
+    def fixed_cost_of(self, rows: np.ndarray) -> np.ndarray:
+        """:attr:`fixed_cost` of the firms ``rows`` only."""
+        return self.fixed_cost_rate * self.unit_value_added[rows] * self.capacity[rows]
+
 
 @dataclass
 class LinkState:

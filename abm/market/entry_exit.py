@@ -60,14 +60,19 @@ class ExitRule:
         wealth = firms.cash + stock_value(firms)
         distress = firms.alive & (wealth < -credit_line)
         self.distress_ticks = np.where(distress, self.distress_ticks + 1, 0)
-        contribution = firms.unit_value_added * (1.0 - self.cfg.labour_cost_share)
-        margin = contribution * firms.long_run_demand - firms.fixed_cost
+        # The solvency tests only concern the (few) firms in distress.
+        distressed = np.flatnonzero(distress)
+        contribution = (firms.unit_value_added[distressed]
+                        * (1.0 - self.cfg.labour_cost_share))
+        margin = (contribution * firms.long_run_demand[distressed]
+                  - firms.fixed_cost_of(distressed))
         viable = margin > 0
         # A going concern keeps its lenders while its debt is serviceable from its margin
         # (a debt/EBITDA covenant); a firm whose market shrinks sees its margin shrink with it.
-        serviceable = -wealth <= self.cfg.max_debt_years * TICKS_PER_YEAR * margin
-        out_of_patience = self.distress_ticks > self.cfg.exit_patience
-        failed = distress & (~viable | (out_of_patience & ~serviceable))
+        serviceable = -wealth[distressed] <= self.cfg.max_debt_years * TICKS_PER_YEAR * margin
+        out_of_patience = self.distress_ticks[distressed] > self.cfg.exit_patience
+        failed = np.zeros(firms.n, dtype=bool)
+        failed[distressed] = ~viable | (out_of_patience & ~serviceable)
         idle = (tick - firms.entered_at > GRACE_TICKS) & (
             firms.long_run_demand < IDLE_SHARE * firms.normal_output)
         return np.flatnonzero(firms.alive & (failed | idle))

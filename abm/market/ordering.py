@@ -76,10 +76,20 @@ def place_orders(firms: FirmState, links: LinkState, cfg: MarketConfig,
                                  minlength=firms.n * n_slots),
                      slot_weight, out=np.zeros_like(slot_weight), where=slot_weight > 0)
     use = firms.input_coef * forecast[:, None]
-    target = use * (lead.reshape(firms.n, n_slots) + REVIEW_TICKS + safety_weeks)
-    gap = use + cfg.inventory_adjustment * (target - firms.input_inventory - firms.on_order)
+    # In place on (N, S) temporaries: at 100k firms each fresh array costs more than its math.
+    cover = lead.reshape(firms.n, n_slots)
+    cover += REVIEW_TICKS
+    cover += safety_weeks
+    gap = np.multiply(use, cover, out=cover)  # the target position
+    gap -= firms.input_inventory
+    gap -= firms.on_order
+    gap *= cfg.inventory_adjustment
+    gap += use
     # A slot with no live supplier cannot order: its buyer is searching for one.
-    want = np.maximum(gap, 0.0) * firms.alive[:, None] * (slot_weight > 0).reshape(gap.shape)
+    can_order = (slot_weight > 0).reshape(gap.shape)
+    can_order &= firms.alive[:, None]
+    want = np.maximum(gap, 0.0, out=gap)
+    want *= can_order
     flat_want = want.reshape(-1)
     link_slot_weight = slot_weight[key]  # one gather, used twice
     order = np.divide(flat_want[key] * weight, link_slot_weight,

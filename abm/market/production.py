@@ -53,12 +53,14 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
     needed = np.maximum(0.0, owed + target_stock - firms.finished_goods)
     capacity = firms.capacity * firms.availability * firms.alive
     coef = firms.input_coef
-    per_slot = np.divide(firms.input_inventory, coef, out=np.full_like(coef, np.inf),
-                         where=coef > 0)
+    # Output each slot's stock allows; a slot the recipe does not use (coef 0) gives inf or
+    # 0/0 = NaN, which ``fmin`` ignores (cheaper than a masked divide into an inf-filled array).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_slot = firms.input_inventory / coef
     produced = np.minimum(needed, capacity)
     # Column by column: numpy reduces a short trailing axis far slower than it compares columns.
     for slot in range(per_slot.shape[1]):
-        np.minimum(produced, per_slot[:, slot], out=produced)
+        np.fmin(produced, per_slot[:, slot], out=produced)
     firms.input_inventory -= coef * produced[:, None]
     # Guard against -1e-17 style round-off so "no negative inventory" holds exactly.
     np.maximum(firms.input_inventory, 0.0, out=firms.input_inventory)
@@ -94,9 +96,10 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
     # volume and fills 1; measuring against the whole backlog would read it as failing
     # and drive its customers away just as it recovers (issue 8). Blocked (embargoed)
     # parts count as not filled.
-    # The flat slot key (cached on the links) gathers input_coef[buyer, slot] in one pass.
-    expected = (links.share * firms.input_coef.take(links.slot_key(firms.n_slots))
-                * firms.forecast[links.buyer])
+    # Expected use per (buyer, slot) is gathered to the links in one pass by the flat slot
+    # key (cached on the links).
+    slot_use = firms.input_coef * firms.forecast[:, None]
+    expected = links.share * slot_use.take(links.slot_key(firms.n_slots))
     due = np.minimum(links.backlog, expected)
     fill = np.divide(np.minimum(shipped, due), due, out=np.full_like(shipped, np.nan),
                      where=due > 0)
@@ -121,13 +124,17 @@ def adjust_capacity(firms: FirmState, cfg: MarketConfig, links: LinkState) -> No
     owed = np.bincount(links.supplier, weights=links.backlog * links.active, minlength=firms.n)
     seen = np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand,
                     firms.orders_received + cfg.inventory_adjustment * owed)
-    step = cfg.capacity_adjustment * (seen - firms.long_run_demand)
+    step = seen  # reused in place (fresh array)
+    step -= firms.long_run_demand
+    step *= cfg.capacity_adjustment
     # Below normal output the firm brings back plant it had idled, which is faster than
     # building new plant: it grows at ``capacity_adjustment`` of normal output per tick, not
     # of its shrunken demand, so a supplier that lost its customers can serve returning
     # ones within months rather than years (issue 8).
-    limit = cfg.capacity_adjustment * np.where(
-        firms.long_run_demand < firms.normal_output, firms.normal_output,
-        firms.long_run_demand)
-    firms.long_run_demand += np.maximum(np.minimum(step, limit), -limit)
+    limit = np.maximum(firms.long_run_demand, firms.normal_output)
+    limit *= cfg.capacity_adjustment
+    np.minimum(step, limit, out=step)
+    np.negative(limit, out=limit)
+    np.maximum(step, limit, out=step)
+    firms.long_run_demand += step
     firms.capacity = firms.long_run_demand * (1.0 + cfg.capacity_slack)
