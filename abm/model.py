@@ -9,6 +9,10 @@ Everything else plugs in as a :class:`~abm.core.process.Process` (policy instrum
 firm behaviour; see ``abm.core.process`` for the hooks): in each phase the engine starts from
 neutral levers, passes them through the processes in that fixed order and applies the result.
 Processes never write the engine's arrays. With no processes the engine runs alone.
+:mod:`abm.engine` holds the tick's helpers (folding levers, applying them, the recorded row).
+This module keeps the model's construction, the tick in phase order and the run-time
+interventions (shock now, policy now) together, because each of those must keep the pipeline,
+the recovery metric and the process order consistent with the others.
 
 Randomness comes from named streams, each derived from (seed, name) (``abm.core.streams``), so
 that a shocked run and its unshocked twin draw the same final-demand noise (common random
@@ -45,16 +49,19 @@ from abm.core.levers import (
 )
 from abm.core.process import Process, World
 from abm.core.registry import INSTRUMENTS, PROCESSES, load_plugins
-from abm.core.rules import lead_by_route, live_links, overseas_mask
-from abm.core.state import ASSEMBLY_TIER, N_TIERS, FirmState, LinkState, route_of
+from abm.core.rules import lead_by_route, overseas_mask
+from abm.core.state import ASSEMBLY_TIER, route_of
 from abm.core.streams import Streams
+from abm.engine.apply import apply_plan, other_costs
+from abm.engine.fold import fold
+from abm.engine.records import firm_outcomes, tick_row
 from abm.market.accounts import Ledger, operating_profit, settle_accounts, steady_cash
 from abm.market.canvassing import Canvassing
 from abm.market.demand import draw_final_demand, reweight_final_demand
 from abm.market.entry_exit import ExitRule, admit_entrants, remove_firms
-from abm.market.logistics import Pipeline
+from abm.market.logistics import Pipeline, receive
 from abm.market.ordering import place_orders, update_forecasts
-from abm.market.production import adjust_capacity, produce_and_ship
+from abm.market.production import ProductionResult, adjust_capacity, produce_and_ship
 from abm.market.relationships import RelationshipMemory
 from abm.market.sourcing import (
     SupplierMarket,
@@ -351,32 +358,23 @@ class EcosystemModel(mesa.Model):
         self.regulator.step()  # 1 policy
         for process, world in processes:
             process.begin_tick(world, tick)
-        rules = PlatformLevers()
-        for process, world in processes:
-            rules = process.platform_rules(world, rules)
-        self.platform_levers = rules
+        self.platform_levers = fold(processes, "platform_rules", PlatformLevers())
         if self.shocks_enabled:  # 2 shocks
             self.effects = self.schedule.apply(tick, firms, links)
         domestic, export = draw_final_demand(  # 3 final demand
             firms, self.base_final_demand, cfg.market, self.streams["demand"],
             self.effects.domestic_demand, self.effects.export_demand)
         firms.final_demand = domestic + export
-        preference = DemandLevers()
-        for process, world in processes:
-            preference = process.demand(world, preference)
+        preference = fold(processes, "demand", DemandLevers())
         if preference.weight is not None:  # consumers' preferences (green consumers)
             domestic, export = reweight_final_demand(firms, domestic, export,
                                                      preference.weight)
             firms.final_demand = domestic + export
-        forecast = ForecastLevers()  # 4 ordering
-        for process, world in processes:
-            forecast = process.forecast(world, forecast)
+        forecast = fold(processes, "forecast", ForecastLevers())  # 4 ordering
         update_forecasts(firms, cfg.market, forecast.demand_signal)
         if forecast.recipe is not None:
             firms.input_coef = forecast.recipe
-        order = OrderLevers()
-        for process, world in processes:
-            order = process.order(world, order)
+        order = fold(processes, "order", OrderLevers())
         safety = order.safety_weeks
         if order.min_safety_weeks is not None:  # a policy floor holds whatever firms decided
             safety = np.maximum(cfg.market.safety_stock_weeks if safety is None else safety,
@@ -384,34 +382,15 @@ class EcosystemModel(mesa.Model):
         place_orders(firms, links, cfg.market, self.streams["forecast"],
                      forecast=order.forecast, safety_weeks=safety,
                      link_weight=order.link_weight)
-        rationing = RationingLevers(  # 5 production
-            firms.chain_leader[links.buyer] if cfg.market.rationing == "priority" else None)
-        for process, world in processes:
-            rationing = process.ration(world, rationing)
+        rationing = fold(processes, "ration", RationingLevers(  # 5 production
+            firms.chain_leader[links.buyer] if cfg.market.rationing == "priority" else None))
         result = produce_and_ship(firms, links, cfg.market, rationing.priority)
 
         export_part = np.divide(export, firms.final_demand, out=np.zeros(firms.n),
                                 where=firms.final_demand > 0)
         export_sales = result.final_sales * export_part
-        lead_now = sea_lead(links, self.effects.extra_sea_lead)  # 6 logistics
-        if rationing.lead_factor is not None:  # faster links (chain-leader programmes)
-            lead_now = np.maximum(1, np.ceil(lead_now * rationing.lead_factor)).astype(
-                lead_now.dtype)
-        self.pipeline.dispatch(tick, result.shipped, lead_now)
-        market_lead_now = self.market_lead + np.array([0, self.effects.extra_sea_lead])
-        self.pipeline.ship_to_market(
-            tick, np.array([result.final_sales.sum() - export_sales.sum(), export_sales.sum()]),
-            np.array([domestic.sum(), export.sum()]), market_lead_now, self.market_lead)
-        arrived = self.pipeline.unload(tick)
-        written_off_in_transit = 0.0
-        if not firms.alive.all():  # goods reaching a firm that has left are lost
-            to_exited = ~firms.alive[links.buyer]
-            written_off_in_transit = float(arrived[to_exited].sum())
-            arrived[to_exited] = 0.0
-        inflow = np.bincount(links.slot_key(firms.n_slots), weights=arrived,
-                             minlength=firms.input_inventory.size).reshape(firms.n, -1)
-        firms.input_inventory += inflow
-        firms.on_order = np.maximum(firms.on_order - inflow, 0.0)
+        written_off_in_transit = self._logistics(tick, result, rationing, domestic, export,
+                                                 export_sales)  # 6 logistics
         delivered, due = self.pipeline.market_arrivals(tick)
         for process, world in processes:
             process.sales(world, result.shipped, export_sales)
@@ -420,14 +399,12 @@ class EcosystemModel(mesa.Model):
         # their take through the account levers.
         fees = (np.zeros(firms.n) if self.platform_acting
                 else fee_rate(firms, cfg.platforms.commission_rate))
-        accounts = AccountLevers()
-        for process, world in processes:
-            accounts = process.account(world, accounts)
+        accounts = fold(processes, "account", AccountLevers())
         rebuilt = self.schedule.reconstruction
         self.last_ledger = settle_accounts(
             firms, links, result.shipped, export_sales, fees, cfg.finance,
             interest_rate=accounts.interest_rate, labour_factor=accounts.labour_factor,
-            other_costs=_other_costs(accounts, None if rebuilt is None else rebuilt.cost()))
+            other_costs=other_costs(accounts, None if rebuilt is None else rebuilt.cost()))
         paid = (self.platform_process.revenue_last
                 if self.platform_process is not None and self.platform_acting
                 else fees_by_platform(firms, fees, export_sales, len(self.platforms)))
@@ -437,10 +414,65 @@ class EcosystemModel(mesa.Model):
         for process, world in processes:  # 8 signals and trust
             process.signals(world, tick, result)
 
-        update_fill_rates(links, result.fill, cfg.sourcing.fill_memory)  # 9 sourcing
-        sourcing = SourcingLevers()
+        rewired, started = self._sourcing(tick, result)  # 9 sourcing
+
+        adjust_capacity(firms, cfg.market, links)  # 10 capacity
+        investing = fold(processes, "investment", InvestmentLevers())  # 10 investment
+        self.investment_levers = investing
+        if rebuilt is not None:  # endogenous recovery: rebuild what firms can pay for
+            rebuilt.rebuild(tick, firms, self._observe("digital_maturity"),
+                            investing.cost_share.get("rebuild"))
         for process, world in processes:
-            sourcing = process.source(world, sourcing)
+            process.invest(world, tick)
+        apply_plan(firms, links, fold(processes, "plan", PlanLevers()))
+
+        leaving, entering, written_off, ended = self._exit_and_entry(tick)  # 11
+        written_off += written_off_in_transit
+        self.link_stability.observe(tick, firms, links)
+        if self.firm_recovery.active:
+            onset = self.firm_recovery.onset
+            self.firm_recovery.observe(tick, firms, directly_hit(firms, links, self.effects)
+                                       if onset is not None and tick >= onset else None)
+
+        row = tick_row(  # 12 data collection
+            firms, links, self.last_ledger, result.produced, delivered=delivered, due=due,
+            in_transit=self.pipeline.in_transit(), written_off=written_off,
+            platform_revenue=platform_revenue,
+            subsidy_spent=self.regulator.budget.spent_this_tick,
+            extra_sea_lead=float(self.effects.extra_sea_lead))
+        row.update({"links_rewired": len(rewired), "links_ended": ended,
+                    "searches_started": started, "exits": len(leaving),
+                    "entries": len(entering)})
+        for process in self.processes:
+            row.update(process.tick_metrics())
+        check_finite(tick, firms, links, row, MAY_BE_NAN)  # non-finite state fails the run
+        self.recorder.record(tick, row)
+        self.running = tick < cfg.ticks
+
+    def _logistics(self, tick: int, result: ProductionResult, rationing: RationingLevers,
+                   domestic: np.ndarray, export: np.ndarray, export_sales: np.ndarray
+                   ) -> float:
+        """Phase 6: dispatch shipments, send final sales to market, unload arrivals into
+        input stocks. Returns the goods written off because their buyer has left."""
+        firms, links = self.firms, self.links
+        lead_now = sea_lead(links, self.effects.extra_sea_lead)
+        if rationing.lead_factor is not None:  # faster links (chain-leader programmes)
+            lead_now = np.maximum(1, np.ceil(lead_now * rationing.lead_factor)).astype(
+                lead_now.dtype)
+        self.pipeline.dispatch(tick, result.shipped, lead_now)
+        market_lead_now = self.market_lead + np.array([0, self.effects.extra_sea_lead])
+        self.pipeline.ship_to_market(
+            tick, np.array([result.final_sales.sum() - export_sales.sum(), export_sales.sum()]),
+            np.array([domestic.sum(), export.sum()]), market_lead_now, self.market_lead)
+        return receive(self.pipeline, tick, firms, links)
+
+    def _sourcing(self, tick: int, result: ProductionResult) -> tuple[np.ndarray, int]:
+        """Phase 9: update fill rates, start and finish searches, send buyers back to former
+        suppliers and let idle suppliers canvass. Returns (rewired link rows, searches
+        started)."""
+        firms, links, cfg, processes = self.firms, self.links, self.config, self.process_worlds
+        update_fill_rates(links, result.fill, cfg.sourcing.fill_memory)
+        sourcing = fold(processes, "source", SourcingLevers())
         search_ticks = (self.base_search_ticks if sourcing.search_ticks is None
                         else sourcing.search_ticks)
         threshold = sourcing.threshold
@@ -464,32 +496,19 @@ class EcosystemModel(mesa.Model):
                                                           tick)])
         for process, world in processes:
             process.after_sourcing(world, tick, rewired)
+        return rewired, started
 
-        adjust_capacity(firms, cfg.market, links)  # 10 capacity
-        investing = InvestmentLevers()  # 10 investment and learning
-        for process, world in processes:
-            investing = process.investment(world, investing)
-        self.investment_levers = investing
-        if rebuilt is not None:  # endogenous recovery: rebuild what firms can pay for
-            rebuilt.rebuild(tick, firms, self._observe("digital_maturity"),
-                            investing.cost_share.get("rebuild"))
-        for process, world in processes:
-            process.invest(world, tick)
-        plan = PlanLevers()
-        for process, world in processes:
-            plan = process.plan(world, plan)
-        _apply_plan(firms, links, plan)
-
-        solvency = SolvencyLevers()  # 11 exit and entry
-        for process, world in processes:
-            solvency = process.solvency(world, solvency)
+    def _exit_and_entry(self, tick: int) -> tuple[np.ndarray, np.ndarray, float, int]:
+        """Phase 11: insolvent and idle firms leave, entrants take vacant rows, platform
+        membership changes. Returns (leaving, entering, goods written off, links ended)."""
+        firms, links, cfg, processes = self.firms, self.links, self.config, self.process_worlds
+        solvency = fold(processes, "solvency", SolvencyLevers())
         self.credit_line = (self.base_credit_line if solvency.credit_line is None
                             else solvency.credit_line)
-        if rebuilt is not None:  # a drawn reconstruction loan extends the credit line
-            self.credit_line = self.credit_line + rebuilt.loan
+        if self.schedule.reconstruction is not None:  # a reconstruction loan extends credit
+            self.credit_line = self.credit_line + self.schedule.reconstruction.loan
         leaving = self.exit_rule.find(firms, self.credit_line, tick)
         written_off, ended = remove_firms(firms, links, leaving)
-        written_off += written_off_in_transit
         for i in leaving:
             self._firm_agents[i].remove()
         self._match_levers()
@@ -498,85 +517,12 @@ class EcosystemModel(mesa.Model):
                                   rate=solvency.entry_rate)
         for i in entering:
             self._firm_agents[i] = SME(self, int(i), f"{self.spec.names[i]}-e{tick}")
-        member = MembershipLevers()
-        for process, world in processes:
-            member = process.membership(world, member)
+        member = fold(processes, "membership", MembershipLevers())
         if member.platform is not None:
             firms.platform[:] = member.platform
         for process, world in processes:
             process.after_entry_exit(world, tick)
-        self.link_stability.observe(tick, firms, links)
-        if self.firm_recovery.active:
-            onset = self.firm_recovery.onset
-            self.firm_recovery.observe(tick, firms, directly_hit(firms, links, self.effects)
-                                       if onset is not None and tick >= onset else None)
-
-        row = self._tick_metrics(  # 12 data collection
-            result.produced, delivered, due, self.regulator.budget.spent_this_tick,
-            platform_revenue, written_off,
-            {"links_rewired": len(rewired), "links_ended": ended, "searches_started": started,
-             "exits": len(leaving), "entries": len(entering)})
-        check_finite(tick, firms, links, row, MAY_BE_NAN)  # non-finite state fails the run
-        self.recorder.record(tick, row)
-        self.running = tick < cfg.ticks
-
-    def _tick_metrics(self, produced: np.ndarray, delivered: float, due: float, subsidy: float,
-                      platform_revenue: float, written_off: float, counts: dict[str, int]
-                      ) -> dict[str, float]:
-        firms, links, ledger = self.firms, self.links, self.last_ledger
-        assert ledger is not None
-        alive = firms.alive
-        by_tier = np.bincount(firms.tier, weights=produced, minlength=N_TIERS)
-        orders = np.bincount(firms.tier, weights=firms.orders_received, minlength=N_TIERS)
-        live = live_links(firms, links)
-        key = links.slot_key(firms.n_slots)
-        weight = links.share * live
-        total = np.bincount(key, weights=weight, minlength=firms.input_inventory.size)
-        squares = np.bincount(key, weights=weight**2, minlength=firms.input_inventory.size)
-        has = total > 0
-        slots_supplied = int(np.count_nonzero(has))
-        hhi = (float(np.divide(squares, total * total, out=np.zeros_like(total), where=has).sum()
-                     / slots_supplied) if slots_supplied else 0.0)
-        metrics = {
-            # np.minimum keeps a NaN (Python's min(1.0, nan) would read 1.0).
-            "performance": float(np.minimum(1.0, delivered / due)) if due > 0 else 1.0,
-            "final_demand": float(firms.final_demand.sum()),
-            "final_sales": float(firms.final_sales.sum()),
-            "delivered": delivered,
-            "value_added": float((firms.unit_value_added * produced).sum()),
-            "production": float(produced.sum()),
-            **{f"production_tier{t}": float(by_tier[t]) for t in range(N_TIERS)},
-            **{f"orders_tier{t}": float(orders[t]) for t in range(ASSEMBLY_TIER)},
-            "inventory_inputs": float(firms.input_inventory.sum()),
-            "inventory_finished": float(firms.finished_goods.sum()),
-            "in_transit": self.pipeline.in_transit(),
-            "backlog": float(links.backlog.sum()),
-            "written_off": written_off,
-            # Not a BLAS dot: multithreaded BLAS stalls on a loaded machine.
-            "mean_availability": float((firms.availability * alive).sum() / max(1, alive.sum())),
-            "firms_alive": float(alive.sum()),
-            "smes_alive": float((alive & ~firms.chain_leader).sum()),
-            "links_active": float(live.sum()),
-            "searching": float((links.search_timer >= 0).sum()),
-            "supplier_hhi": hhi,
-            "cash_total": float(firms.cash[alive].sum()),
-            "profit_total": float(firms.profit[alive].sum()),
-            "final_revenue": ledger.final_revenue,
-            "labour_cost": ledger.labour,
-            "fixed_cost": ledger.fixed,
-            "holding_cost": ledger.holding,
-            "platform_fees": ledger.platform_fees,
-            "interest": ledger.interest,
-            "payouts": ledger.payouts,
-            "platform_revenue": platform_revenue,
-            "platform_members": float(((firms.platform >= 0) & alive).sum()),
-            "subsidy_spent": subsidy,
-            "extra_sea_lead": float(self.effects.extra_sea_lead),
-        }
-        metrics.update(counts)
-        for process in self.processes:
-            metrics.update(process.tick_metrics())
-        return metrics
+        return leaving, entering, written_off, ended
 
     # --------------------------------------------------------------- results
     def run(self, ticks: int | None = None, progress: bool = False) -> None:
@@ -595,22 +541,10 @@ class EcosystemModel(mesa.Model):
 
     def firm_outcomes(self) -> dict[str, float]:
         """Firm-level scalars for the summary: SME survival and margins, digital agility, and
-        the behaviour layer's outcomes (ESG, trust, innovation, upgrading, emissions)."""
-        firms = self.firms
-        sme = ~firms.chain_leader
-        original = sme & (firms.entered_at == 0)
-        survivors = original & firms.alive
-        margin = np.divide(firms.total_profit, firms.total_revenue,
-                           out=np.full(firms.n, np.nan), where=firms.total_revenue > 0)
-        waits = np.concatenate(self.replacement_ticks) if self.replacement_ticks else np.empty(0)
-        agility = float(waits.mean()) if len(waits) else float("nan")
+        the processes' outcomes (ESG, trust, innovation, upgrading, emissions, spending)."""
         outcomes = {
-            "sme_survival_rate": float(survivors.sum() / max(1, original.sum())),
-            "sme_mean_margin": float(np.nanmean(margin[sme & firms.alive])),
-            "digital_agility": agility,
-            "digital_agility_rate": 1.0 / (1.0 + agility),  # in (0, 1]; NaN without waits
-            "replacements": float(len(waits)),
-            "relationship_stability": self.link_stability.stability(self.steps, firms,
+            **firm_outcomes(self.firms, self.replacement_ticks),
+            "relationship_stability": self.link_stability.stability(self.steps, self.firms,
                                                                      self.links),
             "steady_value_added": self.steady_value_added,
             **self.firm_recovery.summary(),
@@ -619,31 +553,3 @@ class EcosystemModel(mesa.Model):
             outcomes.update(process.outcomes())
         outcomes.update(self.regulator.spending())
         return outcomes
-
-
-def _other_costs(levers: AccountLevers, reconstruction: np.ndarray | None = None
-                 ) -> dict[str, np.ndarray] | None:
-    """Named costs for the accounts: the levers' costs, reconstruction spending (endogenous
-    recovery), and subsidies as negative costs."""
-    if not levers.costs and not levers.subsidies and reconstruction is None:
-        return None
-    costs = dict(levers.costs)
-    if reconstruction is not None:
-        costs["reconstruction"] = reconstruction
-    costs.update({f"subsidy_{name}": -paid for name, paid in levers.subsidies.items()})
-    return costs
-
-
-def _apply_plan(firms: FirmState, links: LinkState, plan: PlanLevers) -> None:
-    """Write the processes' plans into the engine's arrays (in place: whoever holds an array
-    sees the new values)."""
-    for name in PlanLevers.FIRM_FIELDS:
-        value = getattr(plan, name)
-        if value is not None:
-            np.copyto(getattr(firms, name), value)
-    if plan.share is not None:
-        np.copyto(links.share, plan.share)
-    if plan.stocking is not None:
-        orders = plan.stocking
-        links.backlog[orders.rows] = orders.backlog
-        firms.on_order[orders.buyer, orders.slot] += orders.amount

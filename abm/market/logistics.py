@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm.core.state import FirmState, LinkState
+
 MARKET_DOMESTIC, MARKET_EXPORT = 0, 1
 
 
@@ -98,3 +100,24 @@ class Pipeline:
     def add_links(self, count: int) -> None:
         """Make room for ``count`` new links (appended last, nothing in transit on them)."""
         self.links = np.concatenate([self.links, np.zeros((self.horizon, count))], axis=1)
+
+
+def receive(pipeline: Pipeline, tick: int, firms: FirmState, links: LinkState) -> float:
+    """Unload the shipments arriving at ``tick`` into the buyers' input stocks.
+
+    Goods reaching a firm that has left the market are lost.
+
+    Returns:
+        The goods written off because their buyer has left.
+    """
+    arrived = pipeline.unload(tick)
+    written_off = 0.0
+    if not firms.alive.all():
+        to_exited = ~firms.alive[links.buyer]
+        written_off = float(arrived[to_exited].sum())
+        arrived[to_exited] = 0.0
+    inflow = np.bincount(links.slot_key(firms.n_slots), weights=arrived,
+                         minlength=firms.input_inventory.size).reshape(firms.n, -1)
+    firms.input_inventory += inflow
+    firms.on_order = np.maximum(firms.on_order - inflow, 0.0)
+    return written_off
