@@ -26,9 +26,12 @@ export SOLARA_CHECK_HOOKS=off
 export MPLBACKEND=Agg
 export RAY_USAGE_STATS_ENABLED=0
 
-echo "[test] pytest $*"
+# Two workers (pytest-xdist): the machines have 2 cores and the tests are independent
+# simulations. ECOSIM_TEST_WORKERS=0 runs them in one process.
+WORKERS="${ECOSIM_TEST_WORKERS:-2}"
+echo "[test] pytest -n $WORKERS $*"
 rc=0
-"$ROOT/.venv/bin/python" -m pytest "$@" || rc=$?
+"$ROOT/.venv/bin/python" -m pytest -n "$WORKERS" "$@" || rc=$?
 if [ "$rc" -eq 5 ]; then
   echo "[test] ERROR: pytest collected no tests (exit 5); this project always has tests" >&2
 elif [ "$rc" -ne 0 ]; then
