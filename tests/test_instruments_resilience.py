@@ -20,6 +20,7 @@ from abm.config.compose import compose_config
 from abm.core.calendar import TICKS_PER_YEAR
 from abm.model import EcosystemModel
 from abm.policies.chain_building import niche_of, thin_niches
+from abm.policies.early_warning import fitting_links, product_group
 
 SEEDS = range(8)
 BUDGET = 100_000.0  # per year; about 1.5% of the small network's yearly value added
@@ -42,16 +43,47 @@ def _interval(values: pd.Series) -> str:
     return f"mean {values.mean():.3f} [{values.mean() - half:.3f}, {values.mean() + half:.3f}]"
 
 
-@pytest.mark.xfail(strict=True, reason="finding: with the default response (re-source and "
-                   "build stock) alerted buyers move region 0's supplier links away at once; "
-                   "the other suppliers' slack cannot carry them and the idle region-0 "
-                   "suppliers exit, so the loss is far larger than the baseline's")
 def test_early_warning_reduces_resilience_loss() -> None:
     runs = _summaries("early_warning")
     assert (runs["subsidy_spent"] > 0).all()
     assert (runs["early_warning_alerts"] > 0).all()
     avoided = runs["resilience_loss_avoided"]
     assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
+
+
+# A disaster that outlasts the stocks: region 0 down for half a year from week 26.
+LONG = ["scenario.shocks.regional_disaster.onset=26",
+        "scenario.shocks.regional_disaster.duration=26"]
+
+
+def test_early_resourcing_reduces_resilience_loss_when_the_disaster_outlasts_stocks() -> None:
+    runs = pd.DataFrame([
+        simulate([*SMALL, "scenario=regional_disaster", *LONG, f"seed={seed}",
+                  "policy=early_warning", "policy.instruments.early_warning.response=resource",
+                  f"policy.budget_per_year={BUDGET}"]).summary for seed in SEEDS])
+    assert (runs["early_warning_searches"] > 0).all()
+    avoided = runs["resilience_loss_avoided"]
+    assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
+
+
+def test_alert_searches_fit_in_the_spare_capacity() -> None:
+    """The alert sends buyers to search only as far as the other suppliers' idle plant can
+    carry them: per product group the cumulated expected volume stays within the room, and
+    the first link left out would not have fitted."""
+    model = EcosystemModel(config=compose_config([*BASE, "seed=0"]))
+    firms, links = model.firms, model.links
+    rows = np.flatnonzero(links.active)
+    group = product_group(firms)[links.supplier]
+    volume = links.share * firms.input_coef[links.buyer, links.slot] * firms.forecast[links.buyer]
+    total = np.bincount(group[rows], weights=volume[rows])
+    room = 0.3 * total  # room for about a third of each group's links
+    chosen = fitting_links(firms, links, rows, room)
+    assert 0 < len(chosen) < len(rows)
+    taken = np.bincount(group[chosen], weights=volume[chosen], minlength=len(room))
+    assert (taken <= room + 1e-9).all()
+    left = np.setdiff1d(rows, chosen)
+    first_left = left[np.unique(group[left], return_index=True)[1]]  # per group, in row order
+    assert (taken[group[first_left]] + volume[first_left] > room[group[first_left]]).all()
 
 
 def test_early_warning_stock_building_reduces_resilience_loss() -> None:

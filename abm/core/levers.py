@@ -99,8 +99,9 @@ class OrderLevers:
         forecast: per firm, the demand orders are planned on (None: the forecast).
         safety_weeks: (N, 1) safety stock in ticks of use (None: ``market.safety_stock_weeks``).
         link_weight: per link, a multiplier on the buyer's order split (None: 1).
-        min_safety_weeks: (N, 1) floor on the safety stock, applied by the engine after every
-            process (policy: stock building on an alert; None: no floor).
+        min_safety_weeks: (N, 1) or per input slot (N, S) floor on the safety stock, applied
+            by the engine after every process (policy: stock building on an alert; None: no
+            floor).
     """
 
     forecast: np.ndarray | None = None

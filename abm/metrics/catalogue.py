@@ -302,6 +302,8 @@ _POLICY_RESULTS = [
                  + _NO_BASELINE),
     _summary("early_warning_alerts", "buyers", "buyers alerted by early warning (a buyer "
              "counts once per alert episode)"),
+    _summary("early_warning_searches", "links", "supplier searches early warning started on "
+             "links to suppliers observed down whose deliveries fell short"),
     _summary("resource_dispatch_served", "link-ticks", "links to down suppliers the "
              "re-dispatch platform served, summed over ticks"),
     _summary("resource_dispatch_rematches", "links", "served links re-matched to a new "
