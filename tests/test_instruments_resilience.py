@@ -20,7 +20,7 @@ from abm.config.compose import compose_config
 from abm.core.calendar import TICKS_PER_YEAR
 from abm.model import EcosystemModel
 from abm.policies.chain_building import niche_of, thin_niches
-from abm.policies.early_warning import fitting_links, product_group
+from abm.policies.spare_capacity import fitting_links, product_group
 
 SEEDS = range(8)
 BUDGET = 100_000.0  # per year; about 1.5% of the small network's yearly value added
@@ -51,17 +51,29 @@ def test_early_warning_reduces_resilience_loss() -> None:
     assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
 
 
-# A disaster that outlasts the stocks: region 0 down for half a year from week 26.
-LONG = ["scenario.shocks.regional_disaster.onset=26",
+# A disaster that outlasts the stocks: region 0 down for half a year from week 26 (a smaller,
+# shorter run: the effect is large).
+LONG = ["network.n_firms=200", "ticks=78", "scenario=regional_disaster",
+        "scenario.shocks.regional_disaster.onset=26",
         "scenario.shocks.regional_disaster.duration=26"]
 
 
+def _long(*policy: str) -> pd.DataFrame:
+    return pd.DataFrame([simulate([*LONG, f"seed={seed}", *policy,
+                                   f"policy.budget_per_year={BUDGET}"]).summary
+                         for seed in SEEDS])
+
+
 def test_early_resourcing_reduces_resilience_loss_when_the_disaster_outlasts_stocks() -> None:
-    runs = pd.DataFrame([
-        simulate([*SMALL, "scenario=regional_disaster", *LONG, f"seed={seed}",
-                  "policy=early_warning", "policy.instruments.early_warning.response=resource",
-                  f"policy.budget_per_year={BUDGET}"]).summary for seed in SEEDS])
+    runs = _long("policy=early_warning", "policy.instruments.early_warning.response=resource")
     assert (runs["early_warning_searches"] > 0).all()
+    avoided = runs["resilience_loss_avoided"]
+    assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
+
+
+def test_resource_dispatch_reduces_resilience_loss_when_the_disaster_outlasts_stocks() -> None:
+    runs = _long("policy=resource_dispatch")
+    assert (runs["resource_dispatch_started"] > 0).all()
     avoided = runs["resilience_loss_avoided"]
     assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
 
@@ -93,12 +105,13 @@ def test_early_warning_stock_building_reduces_resilience_loss() -> None:
     assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
 
 
-@pytest.mark.xfail(strict=True, reason="finding: in the 6+8-week disaster buyers rarely start "
-                   "searches (stocks keep the fill-rate average above the switch threshold), "
-                   "so the platform re-matches few links and the loss barely moves")
 def test_resource_dispatch_reduces_resilience_loss() -> None:
+    """In the default disaster buyers never search on their own (stocks keep fill-rate
+    averages above the switch threshold): the platform acts on delayed orders. A small effect
+    (session 14: -0.011 +- 0.016 ticks, 5 of 8 seeds better); the long-disaster test below is
+    the robust one."""
     runs = _summaries("resource_dispatch")
-    assert runs["resource_dispatch_rematches"].sum() > 0
+    assert (runs["resource_dispatch_started"] > 0).all()
     avoided = runs["resilience_loss_avoided"]
     assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
 

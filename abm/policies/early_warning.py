@@ -56,8 +56,9 @@ from abm.core.levers import OrderLevers, SourcingLevers
 from abm.core.process import World
 from abm.core.registry import INSTRUMENTS
 from abm.core.rules import live_links
-from abm.core.state import ROUTE_SEA, FirmState, LinkState
+from abm.core.state import ROUTE_SEA
 from abm.policies import Budget, Instrument
+from abm.policies.spare_capacity import fitting_links, room
 
 #: A switch threshold above any fill rate (fill rates are at most 1): the search starts now.
 SEARCH_NOW = 2.0
@@ -70,35 +71,6 @@ class _Snapshot:
     availability: np.ndarray  # per firm
     flow: np.ndarray  # per link (links may be added later: shorter than links.n then)
     sea_delayed: bool
-
-
-def product_group(firms: FirmState) -> np.ndarray:
-    """Per firm: its (chain, tier, product) group, the firms a buyer's search draws from."""
-    n_tiers, n_products = int(firms.tier.max()) + 1, int(firms.product.max()) + 1
-    return (firms.chain * n_tiers + firms.tier) * n_products + firms.product
-
-
-def fitting_links(firms: FirmState, links: LinkState, rows: np.ndarray, room: np.ndarray
-                  ) -> np.ndarray:
-    """The link ``rows`` (in row order) whose expected volume fits in the spare capacity
-    ``room`` (per product group) of their supplier's group, cumulated per group.
-
-    A link's expected volume is its buyer's per-tick use of the input from this supplier
-    (order share x input coefficient x forecast).
-    """
-    if not len(rows):
-        return rows
-    rows = np.sort(rows)
-    group = product_group(firms)[links.supplier[rows]]
-    volume = (links.share[rows] * firms.input_coef[links.buyer[rows], links.slot[rows]]
-              * firms.forecast[links.buyer[rows]])
-    order = np.argsort(group, kind="stable")  # row order within each group
-    cumulated = np.cumsum(volume[order])
-    start = np.searchsorted(group[order], group[order])  # first index of each group
-    within = cumulated - np.where(start > 0, cumulated[start - 1], 0.0)
-    fits = np.zeros(len(rows), dtype=bool)
-    fits[order] = within <= room[group[order]]
-    return rows[fits]
 
 
 @INSTRUMENTS.register("early_warning")
@@ -219,7 +191,7 @@ class EarlyWarning(Instrument):
         short = down & ~searching & (fill < world.config.sourcing.switch_threshold)
         if short.any():
             start = fitting_links(firms, links, np.flatnonzero(short),
-                                  self._room(world, searching))
+                                  room(world, searching))
             searching[start] = True
             self.searches += len(start)
         self._searching = searching
@@ -229,22 +201,6 @@ class EarlyWarning(Instrument):
         if levers.min_threshold is not None:
             floor = np.maximum(floor, levers.min_threshold)
         return replace(levers, min_threshold=floor)
-
-    def _room(self, world: World, searching: np.ndarray) -> np.ndarray:
-        """Per product group: idle plant of the suppliers a search may pick, minus the
-        expected volume of the links already searching on an alert."""
-        firms, links, sourcing = world.firms, world.links, world.config.sourcing
-        group = product_group(firms)
-        eligible = firms.alive & (firms.availability >= sourcing.min_availability)
-        plant = (firms.normal_output * (1.0 + world.config.market.capacity_slack)
-                 * firms.availability)
-        spare = np.maximum(plant - firms.long_run_demand, 0.0) * eligible
-        rows = np.flatnonzero(searching)
-        volume = (links.share[rows] * firms.input_coef[links.buyer[rows], links.slot[rows]]
-                  * firms.forecast[links.buyer[rows]])
-        n_groups = int(group.max()) + 1
-        return (np.bincount(group, weights=spare, minlength=n_groups)
-                - np.bincount(group[links.supplier[rows]], weights=volume, minlength=n_groups))
 
     def after_sourcing(self, world: World, tick: int, rewired: np.ndarray) -> None:
         """A re-sourced link has a new supplier: the alert was about the old one."""
