@@ -20,6 +20,7 @@ from abm.config.compose import compose_config
 from abm.core.calendar import TICKS_PER_YEAR
 from abm.model import EcosystemModel
 from abm.policies.chain_building import niche_of, thin_niches
+from abm.policies.spare_capacity import fitting_links, product_group
 
 SEEDS = range(8)
 BUDGET = 100_000.0  # per year; about 1.5% of the small network's yearly value added
@@ -42,16 +43,59 @@ def _interval(values: pd.Series) -> str:
     return f"mean {values.mean():.3f} [{values.mean() - half:.3f}, {values.mean() + half:.3f}]"
 
 
-@pytest.mark.xfail(strict=True, reason="finding: with the default response (re-source and "
-                   "build stock) alerted buyers move region 0's supplier links away at once; "
-                   "the other suppliers' slack cannot carry them and the idle region-0 "
-                   "suppliers exit, so the loss is far larger than the baseline's")
 def test_early_warning_reduces_resilience_loss() -> None:
     runs = _summaries("early_warning")
     assert (runs["subsidy_spent"] > 0).all()
     assert (runs["early_warning_alerts"] > 0).all()
     avoided = runs["resilience_loss_avoided"]
     assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
+
+
+# A disaster that outlasts the stocks: region 0 down for half a year from week 26 (a smaller,
+# shorter run: the effect is large).
+LONG = ["network.n_firms=200", "ticks=78", "scenario=regional_disaster",
+        "scenario.shocks.regional_disaster.onset=26",
+        "scenario.shocks.regional_disaster.duration=26"]
+
+
+def _long(*policy: str) -> pd.DataFrame:
+    return pd.DataFrame([simulate([*LONG, f"seed={seed}", *policy,
+                                   f"policy.budget_per_year={BUDGET}"]).summary
+                         for seed in SEEDS])
+
+
+def test_early_resourcing_reduces_resilience_loss_when_the_disaster_outlasts_stocks() -> None:
+    runs = _long("policy=early_warning", "policy.instruments.early_warning.response=resource")
+    assert (runs["early_warning_searches"] > 0).all()
+    avoided = runs["resilience_loss_avoided"]
+    assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
+
+
+def test_resource_dispatch_reduces_resilience_loss_when_the_disaster_outlasts_stocks() -> None:
+    runs = _long("policy=resource_dispatch")
+    assert (runs["resource_dispatch_started"] > 0).all()
+    avoided = runs["resilience_loss_avoided"]
+    assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
+
+
+def test_alert_searches_fit_in_the_spare_capacity() -> None:
+    """The alert sends buyers to search only as far as the other suppliers' idle plant can
+    carry them: per product group the cumulated expected volume stays within the room, and
+    the first link left out would not have fitted."""
+    model = EcosystemModel(config=compose_config([*BASE, "seed=0"]))
+    firms, links = model.firms, model.links
+    rows = np.flatnonzero(links.active)
+    group = product_group(firms)[links.supplier]
+    volume = links.share * firms.input_coef[links.buyer, links.slot] * firms.forecast[links.buyer]
+    total = np.bincount(group[rows], weights=volume[rows])
+    room = 0.3 * total  # room for about a third of each group's links
+    chosen = fitting_links(firms, links, rows, room)
+    assert 0 < len(chosen) < len(rows)
+    taken = np.bincount(group[chosen], weights=volume[chosen], minlength=len(room))
+    assert (taken <= room + 1e-9).all()
+    left = np.setdiff1d(rows, chosen)
+    first_left = left[np.unique(group[left], return_index=True)[1]]  # per group, in row order
+    assert (taken[group[first_left]] + volume[first_left] > room[group[first_left]]).all()
 
 
 def test_early_warning_stock_building_reduces_resilience_loss() -> None:
@@ -61,12 +105,13 @@ def test_early_warning_stock_building_reduces_resilience_loss() -> None:
     assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
 
 
-@pytest.mark.xfail(strict=True, reason="finding: in the 6+8-week disaster buyers rarely start "
-                   "searches (stocks keep the fill-rate average above the switch threshold), "
-                   "so the platform re-matches few links and the loss barely moves")
 def test_resource_dispatch_reduces_resilience_loss() -> None:
+    """In the default disaster buyers never search on their own (stocks keep fill-rate
+    averages above the switch threshold): the platform acts on delayed orders. A small effect
+    (session 14: -0.011 +- 0.016 ticks, 5 of 8 seeds better); the long-disaster test below is
+    the robust one."""
     runs = _summaries("resource_dispatch")
-    assert runs["resource_dispatch_rematches"].sum() > 0
+    assert (runs["resource_dispatch_started"] > 0).all()
     avoided = runs["resilience_loss_avoided"]
     assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
 

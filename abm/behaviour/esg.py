@@ -314,6 +314,16 @@ def imitate(state: EsgState, group: np.ndarray, order: tuple[np.ndarray, np.ndar
                               new).astype(np.int8)
 
 
+def abatement_per_spend(state: EsgState, cfg: EsgConfig) -> np.ndarray:
+    """Per firm: the share of its production emissions that ESG spending of one period's
+    revenue cuts, ``improve_efficiency (1 - E) / (1.5 - E)`` (the E pillar's gain over the
+    factor ``1.5 - E`` in :func:`emission_rate`); 0 for firms not improving (a greenwasher's
+    spending buys disclosure, not abatement)."""
+    environment = state.true[:, 0]
+    return (cfg.improve_efficiency * (state.strategy == IMPROVE) * (1.0 - environment)
+            / (1.5 - environment))
+
+
 def emission_rate(state: EsgState, firms: FirmState, log_tech: np.ndarray,
                   cfg: EsgConfig) -> np.ndarray:
     """Emissions per unit of output: tier factor x unit value added x (1.5 - E) / sqrt(tech).

@@ -13,6 +13,7 @@ utilities that respond to the firm's situation::
     u_RD  = rd_base      + profit_weight * margin + leader_weight * [trusted chain-leader customer]
     u_DIG = digital_base + disruption_weight * disruption - maturity_weight * maturity
     u_ESG = esg_base     + requirement_weight * unmet customer ESG requirement
+                         + profit_weight * policy return on ESG spending (carbon price)
     u_BUF = buffer_base  + disruption_weight * disruption
 
 ``disruption`` is the recent input shortfall (1 - mean fill rate of the firm's supplier
@@ -56,6 +57,7 @@ class Situation:
     leader_customer: np.ndarray  # has a trusted chain-leader customer
     maturity: np.ndarray
     spends_on_esg: np.ndarray  # False for the 'neither' strategy
+    esg_return: np.ndarray | None = None  # policy: money earned per money of ESG spending
 
 
 def budget(situation: Situation, cfg: InvestmentConfig) -> np.ndarray:
@@ -96,6 +98,8 @@ def split(situation: Situation, active: dict[str, bool], cfg: InvestmentConfig
         digital -= cfg.maturity_weight * situation.maturity
         esg = cfg.requirement_weight * situation.requirement_gap
         esg += cfg.esg_base
+        if situation.esg_return is not None:
+            esg += cfg.profit_weight * situation.esg_return
         disruption += cfg.buffer_base
         # A firm that spends nothing on ESG has no ESG utility (not a large one to overflow).
         esg = np.where(situation.spends_on_esg, esg, -np.inf)

@@ -167,7 +167,8 @@ def _invest(layer: BehaviourLayer, firms: FirmState, view: LinkView,
         disruption=layer.investing.disruption, requirement_gap=layer.esg.requirement_gap,
         leader_customer=leader_links > 0,
         maturity=layer.digital.state.maturity,
-        spends_on_esg=layer.esg.state.strategy != esg.NONE)
+        spends_on_esg=layer.esg.state.strategy != esg.NONE,
+        esg_return=layer.world.investment_levers.esg_return)
     active = {"rd": on["innovation"], "digital": on["digital"], "esg": on["esg"],
               "buffer": on["investment"]}
     budget = investment.budget(situation, cfg.investment) * firms.alive

@@ -99,8 +99,9 @@ class OrderLevers:
         forecast: per firm, the demand orders are planned on (None: the forecast).
         safety_weeks: (N, 1) safety stock in ticks of use (None: ``market.safety_stock_weeks``).
         link_weight: per link, a multiplier on the buyer's order split (None: 1).
-        min_safety_weeks: (N, 1) floor on the safety stock, applied by the engine after every
-            process (policy: stock building on an alert; None: no floor).
+        min_safety_weeks: (N, 1) or per input slot (N, S) floor on the safety stock, applied
+            by the engine after every process (policy: stock building on an alert; None: no
+            floor).
     """
 
     forecast: np.ndarray | None = None
@@ -224,6 +225,10 @@ class InvestmentLevers:
         esg_cost: per firm, policy costs (+) or benefits (-) that depend on the firm's ESG
             (carbon cost, green-credit discount) per unit of revenue of the latest period;
             the ESG strategy payoff counts them like fines (None: none).
+        esg_return: per firm, what a unit of ESG spending earns the firm through policy
+            (money per money spent, e.g. the carbon cost its abatement saves); the budget
+            split adds ``investment.profit_weight`` times it to the ESG utility, as the R&D
+            utility counts the margin (None: nothing).
     """
 
     cost_share: MappingProxyType[str, np.ndarray] = field(default_factory=lambda: _EMPTY)
@@ -231,6 +236,7 @@ class InvestmentLevers:
     member_audit_rate: np.ndarray | None = None
     fine_weeks: np.ndarray | None = None
     esg_cost: np.ndarray | None = None
+    esg_return: np.ndarray | None = None
 
     def with_cost_share(self, use: str, share: np.ndarray) -> tuple[InvestmentLevers,
                                                                     np.ndarray]:
@@ -250,6 +256,11 @@ class InvestmentLevers:
     def with_esg_cost(self, cost: np.ndarray) -> InvestmentLevers:
         """These levers with one more ESG-dependent policy cost (added to earlier ones)."""
         return replace(self, esg_cost=cost if self.esg_cost is None else self.esg_cost + cost)
+
+    def with_esg_return(self, value: np.ndarray) -> InvestmentLevers:
+        """These levers with one more policy return on ESG spending (added to earlier ones)."""
+        return replace(self, esg_return=value if self.esg_return is None
+                       else self.esg_return + value)
 
 
 @dataclass(frozen=True)

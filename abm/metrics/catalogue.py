@@ -302,8 +302,12 @@ _POLICY_RESULTS = [
                  + _NO_BASELINE),
     _summary("early_warning_alerts", "buyers", "buyers alerted by early warning (a buyer "
              "counts once per alert episode)"),
+    _summary("early_warning_searches", "links", "supplier searches early warning started on "
+             "links to suppliers observed down whose deliveries fell short"),
     _summary("resource_dispatch_served", "link-ticks", "links to down suppliers the "
              "re-dispatch platform served, summed over ticks"),
+    _summary("resource_dispatch_started", "links", "re-matches the re-dispatch platform "
+             "began on delayed orders (links to down suppliers that fell short)"),
     _summary("resource_dispatch_rematches", "links", "served links re-matched to a new "
              "supplier"),
     _summary("chain_building_entries", "firms", "entrants into vacant rows of thin niches "

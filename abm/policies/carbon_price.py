@@ -6,10 +6,24 @@ rate per unit of output, published by the ESG mechanism, times its output; trans
 are not priced), booked as the cost ``carbon`` in the accounts. With ``exports_only`` the price
 applies only to the exported part: a border carbon adjustment (as levied by the importing
 side) on the assemblers' export share of output (``market.export_share``; upstream firms do not
-export directly and the emissions embodied in their inputs are not traced). The carbon cost of
-the latest period per unit of revenue enters the firm's ESG strategy payoff
-(:attr:`~abm.core.levers.InvestmentLevers.esg_cost`): a cleaner E pillar lowers the bill, so
-the strategy that improves true ESG pays better and spreads.
+export directly and the emissions embodied in their inputs are not traced).
+
+The price reaches two decisions, through the carbon cost of the latest period per unit of
+revenue, ``b``:
+
+* the ESG strategy payoff (:attr:`~abm.core.levers.InvestmentLevers.esg_cost`): a cleaner E
+  pillar lowers the bill, so the strategy that improves true ESG pays better and spreads;
+* the budget split (:attr:`~abm.core.levers.InvestmentLevers.esg_return`): abatement pays.
+  ESG spending of one period's revenue cuts an improver's emissions by the share ``a``
+  (``abatement_per_spend``, published by the ESG mechanism: the E pillar's gain over the
+  emission factor ``1.5 - E``), and a cleaner pillar is a stock that keeps cutting the bill,
+  valued over ``esg.valuation_periods`` periods ``H`` like a rating advantage; so a unit of
+  ESG spending earns ``H b a`` of carbon cost avoided, which the split counts like margin in
+  the R&D utility. Greenwashers' and non-spenders' ``a`` is 0.
+
+Without the second channel (session 13) the price only taxed profits: it cut every firm's
+investment budget, lowered technology (which raises emissions per unit) and left emission
+intensity where it was (a change of -0.0008 +- 0.0013 on about 1.0).
 
 Carbon revenue is income of the state, not spending: it is reported (``carbon_revenue``) but
 not added to the regulator's budget, and the instrument costs the budget nothing (it works
@@ -73,13 +87,19 @@ class CarbonPrice(Instrument):
         return levers.with_cost("carbon", cost)
 
     def investment(self, world: World, levers: InvestmentLevers) -> InvestmentLevers:
-        """The latest period's carbon cost per unit of revenue, for the ESG payoff."""
+        """The latest period's carbon cost per unit of revenue, for the ESG payoff, and the
+        carbon cost a unit of ESG spending avoids, for the budget split."""
         if world.tick % world.config.behaviour.period != 0 or not self.cost.any():
             return levers
         burden = np.divide(self.cost, self.period_revenue, out=np.zeros(world.firms.n),
                            where=self.period_revenue > 0)
         self.cost, self.period_revenue = np.zeros(world.firms.n), np.zeros(world.firms.n)
-        return levers.with_esg_cost(burden)
+        levers = levers.with_esg_cost(burden)
+        abatement = world.observe("abatement_per_spend")
+        if abatement is None:  # no ESG mechanism: spending buys no abatement
+            return levers
+        horizon = world.config.behaviour.esg.valuation_periods
+        return levers.with_esg_return(horizon * burden * abatement)
 
     def outcomes(self) -> dict[str, float]:
         """Carbon revenue over the run (the instrument spends nothing)."""

@@ -100,13 +100,17 @@ class EsgProcess(Mechanism):
 
     def publish(self, name: str) -> np.ndarray | None:
         """``esg_rating`` (what buyers and banks see), ``esg_verified`` (the rating rests on
-        a valid audit) and ``emission_rate`` (emissions per unit of output)."""
+        a valid audit), ``emission_rate`` (emissions per unit of output) and
+        ``abatement_per_spend`` (the share of its emissions a firm's ESG spending of one
+        period's revenue cuts: improvers only, :func:`abm.behaviour.esg.abatement_per_spend`)."""
         if name == "esg_rating":
             return self.state.rating
         if name == "esg_verified":
             return self.state.verified_until >= self.world.tick
         if name == "emission_rate":
             return self.emission_rate
+        if name == "abatement_per_spend":
+            return esg.abatement_per_spend(self.state, self.cfg)
         return None
 
     def update_emissions(self, firms: FirmState, log_tech: np.ndarray) -> None:
