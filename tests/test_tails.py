@@ -45,3 +45,16 @@ def test_failure_design_is_fixed_and_scoped_to_one_row() -> None:
     first = next(iter(arms.values()))
     assert "scenario.shocks.x.duration=20" in first and "scenario.shocks.x.scope.regions=[]" \
         in first and any(o.startswith("scenario.shocks.x.scope.firms=[") for o in first)
+
+
+def test_failure_designs_match_their_suite_size() -> None:
+    """Each size's failure design samples rows of the network that size builds and fails them
+    from that size's shock onset to its horizon."""
+    from abm.config.compose import compose_config
+    from experiments.replication.suite import SIZES
+
+    for spec in SIZES.values():
+        design, config = spec["failures"], compose_config(list(spec["base"]))
+        assert isinstance(design, FailureDesign)
+        assert design.n_firms == config.network.n_firms and design.ticks == config.ticks
+        assert design.onset == config.scenario.shocks["regional_disaster"].onset
