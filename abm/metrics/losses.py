@@ -82,8 +82,9 @@ def split_losses(run: pd.DataFrame, twin: pd.DataFrame | None, onset: int | None
 
     Returns:
         ``loss_direct``, ``loss_total``, ``loss_indirect``, ``loss_damage_window`` (money;
-        the last NaN when no capacity was destroyed) and ``loss_amplification`` (total / direct;
-        NaN when the direct loss is 0).
+        the last NaN when no capacity was destroyed or the series has no
+        ``mean_availability``) and ``loss_amplification`` (total / direct; NaN when the direct
+        loss is 0).
     """
     steps = run["step"].to_numpy()
     if onset is None or onset > steps[-1]:
@@ -98,7 +99,11 @@ def split_losses(run: pd.DataFrame, twin: pd.DataFrame | None, onset: int | None
         reference = np.full(after.sum(), pre.mean() if len(pre) else steady_value_added)
     lost = reference - value_added[after]
     total = float(lost.sum())
-    damaged = np.flatnonzero(run["mean_availability"].to_numpy()[after] < 1.0)
+    # Hand-made series (tests, external tools) may lack the availability column: the window is
+    # then unknown, not zero.
+    availability = run.get("mean_availability")
+    damaged = (np.flatnonzero(availability.to_numpy()[after] < 1.0)
+               if availability is not None else np.empty(0, dtype=int))
     window = float(lost[: damaged[-1] + 1].sum()) if len(damaged) else float("nan")
     return {"loss_direct": direct, "loss_total": total, "loss_indirect": total - direct,
             "loss_amplification": total / direct if direct > 0 else float("nan"),
