@@ -132,8 +132,8 @@ def _check_launcher(override: Override) -> None:
         if value not in names:
             raise ConfigError(
                 f"Invalid override: hydra/launcher={value} is not an installed launcher; "
-                f"allowed: {', '.join(names)} (ray and submitit_* come with "
-                "pip install -e .[ray] or .[slurm]).")
+                f"allowed: {', '.join(names)} (submitit_* come with pip install -e "
+                ".[slurm]; for Ray use ecosim sweep ... executor.kind=ray).")
 
 
 def _check_hydra(override: Override) -> None:

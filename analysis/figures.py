@@ -145,15 +145,17 @@ def cost_vs_resilience(table: pd.DataFrame, factor: str, out: Path) -> Figure | 
     means = table.groupby(table[factor].astype(str))[["subsidy_spent", "resilience_loss"]].mean()
     ordered = means.sort_values(["subsidy_spent", "resilience_loss"])
     frontier = ordered[ordered["resilience_loss"] <= ordered["resilience_loss"].cummin()]
-    fig, ax = plt.subplots(figsize=(6, 4.2))
-    sns.scatterplot(data=table.assign(**{factor: table[factor].astype(str)}), x="subsidy_spent",
-                    y="resilience_loss", hue=factor, alpha=0.35, ax=ax)
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    data = table.assign(**{factor: table[factor].astype(str)})
+    sns.scatterplot(data=data, x="subsidy_spent", y="resilience_loss", hue=factor, alpha=0.45,
+                    palette=_palette(sorted(data[factor].unique())), ax=ax)
     ax.plot(frontier["subsidy_spent"], frontier["resilience_loss"], "k-o", lw=1.5,
             label="efficient frontier (means)")
     ax.set_xlabel(_label("subsidy_spent"))
     ax.set_ylabel(_label("resilience_loss"))
     ax.set_title("Cost vs resilience")
-    ax.legend(fontsize=8)
+    ax.get_legend().remove()  # below the axes, where it hides no dot
+    _legend_below(fig, ax, factor)
     zero = bool((table["subsidy_spent"] == 0).all())
     note = (" Every run spent nothing (no instrument with a budget is active yet), so the "
             "cost axis carries no information and the frontier is a single point."
@@ -205,3 +207,40 @@ def metric_distributions(table: pd.DataFrame, factor: str, facet: str | None,
     return _save(fig, out / f"distribution_{metric}.png"), (
         f"Distribution of {metric} over seeds by {factor}{' and ' + hue if hue else ''} "
         "(box: quartiles and median; whiskers 1.5 IQR).")
+
+
+def firm_recovery(firms: pd.DataFrame, factor: str, facet: str | None, out: Path
+                  ) -> Figure | None:
+    """Per-firm recovery ticks of the firms hit directly, distribution per level (and facet)."""
+    if firms.empty or "recovery_ticks" not in firms or factor not in firms:
+        return None
+    data = firms.assign(**{factor: firms[factor].astype(str)})
+    hue = facet if facet and facet in data and facet != factor else None
+    if hue:
+        data[hue] = data[hue].astype(str)
+    levels = sorted(data[factor].unique())
+    boxes = len(levels) * (data[hue].nunique() if hue else 1)
+    fig, ax = plt.subplots(figsize=(8.0, 0.16 * boxes + 0.3 * len(levels) + 1.6))
+    sns.boxplot(data=data, y=factor, x="recovery_ticks", hue=hue, order=levels, orient="h",
+                ax=ax, fliersize=1.2, linewidth=0.7)
+    censored = data.groupby(factor)["censored"].mean().reindex(levels)
+    top = float(data["recovery_ticks"].max())
+    for i, share in enumerate(censored):  # one share per level, pooled over the hue
+        ax.text(top * 1.02 if top > 0 else 1.02, i, f"{share:.0%}", va="center", fontsize=7)
+    ax.set_xlim(left=0, right=top * 1.12 if top > 0 else 1.2)
+    ax.set_ylabel(factor)
+    ax.set_xlabel("firm-level recovery [weeks (ticks) from first hit]")
+    ax.set_title("Firm-level recovery of the firms hit directly (right: share censored)")
+    if hue:
+        _legend_below(fig, ax, hue)
+        ax.get_legend().remove()
+    runs = data.groupby(factor)["run_id"].nunique().min()
+    return _save(fig, out / "firm_recovery.png"), (
+        "Ticks from each directly hit firm's first hit until its smoothed output (mean over "
+        "metrics.firm_smoothing ticks, default 4) regains metrics.recovery_level (default 95%) "
+        "of its pre-shock mean (abm.metrics.firm_recovery), one value per firm and run, "
+        f"by {factor}{' and ' + hue if hue else ''}; box: quartiles and median, whiskers 1.5 "
+        f"IQR, dots beyond. Firms that never regain it are counted at the horizon (censored); "
+        f"the percentage right of each level is its censored share"
+        f"{' pooled over ' + hue if hue else ''}. At least {runs} shocked runs per level, "
+        "pooled over seeds and other settings.")

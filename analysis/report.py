@@ -127,9 +127,10 @@ def write_report(root: Path | str) -> Path:
                               "Cost vs resilience", "No cost metric."))
     parts.append(_figure_html(figures.trajectories(series, factor, out),
                               "ESG, trust and digital adoption", "No trajectory columns."))
-    parts.append("<h3>Firm-level recovery</h3><p><em>Not shown: the model records no firm-level "
-                 "recovery metric yet (only system-level series and scalar firm outcomes such "
-                 "as sme_survival_rate).</em></p>")
+    parts.append(_figure_html(figures.firm_recovery(store.firm_recovery(), factor, facet, out)
+                              if not sampled else None, "Firm-level recovery",
+                              "No firm was hit directly (no shocked run), or a sampled design "
+                              "(no levels to compare)."))
     rule = spec.get("discovery")
     if rule and rule.get("metric") in table.columns:
         boxes, description = discover(table, params, rule)

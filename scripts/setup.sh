@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up the project's virtual environment, idempotently.
 #
-# Usage: bash scripts/setup.sh [--dev] [--browser]
+# Usage: bash scripts/setup.sh [--dev] [--browser] [--ray]
 #
 #   (always)   .venv with Python 3.12 (found on PATH or under pyenv), `pip install -e .` (pins in pyproject.toml) and Solara's
 #              offline front-end asset cache filled from the npm registry, so the browser app
@@ -9,6 +9,8 @@
 #   --dev      install the `dev` extra (pytest, playwright, ruff, ...).
 #   --browser  install Debian's `chromium` (for the real-browser tests) if /usr/bin/chromium is
 #              missing.
+#   --ray      also install the `ray` extra (the sweeps' Ray executor and its test; large, so
+#              optional; .ci/run asks for it).
 #
 # Safe to run repeatedly: every step is skipped when its result already exists (the pip step is
 # keyed on a hash of pyproject.toml stored in .venv).
@@ -22,12 +24,14 @@ trap '[ -z "$TMP" ] || rm -rf "$TMP"' EXIT
 
 DEV=0
 BROWSER=0
+RAY=0
 for arg in "$@"; do
   case "$arg" in
     --dev) DEV=1 ;;
     --browser) BROWSER=1 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option '$arg' (usage: bash scripts/setup.sh [--dev] [--browser])" ;;
+    --ray) RAY=1 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$arg' (usage: bash scripts/setup.sh [--dev] [--browser] [--ray])" ;;
   esac
 done
 
@@ -117,6 +121,19 @@ else
   echo "$HASH" > "$STAMP_BASE"
   [ "$DEV" -eq 0 ] || echo "$HASH" > "$STAMP_DEV"
   log "packages installed"
+fi
+
+# --- 2b. the optional Ray extra ---------------------------------------------------------------
+STAMP_RAY="$VENV/.setup-stamp-ray"
+if [ "$RAY" -eq 1 ]; then
+  if stamp_ok "$STAMP_RAY"; then
+    log "ray extra ok (pyproject.toml unchanged)"
+  else
+    log "installing the ray extra: pip install -e '.[ray]' (Ray is large)"
+    "$PY" -m pip install -qq -e "${ROOT}[ray]" || die "pip install -e '.[ray]' failed (see the errors above)"
+    echo "$HASH" > "$STAMP_RAY"
+    log "ray extra installed"
+  fi
 fi
 
 # --- 3. Solara offline asset cache -----------------------------------------------------------

@@ -68,7 +68,7 @@ def test_report_of_a_tiny_sweep(tmp_path: Path) -> None:
     from test_sweep import tiny_runs
 
     from analysis.report import write_report
-    from experiments.sweep import ExecutorConfig, run_sweep
+    from experiments.sweep import ExecutorConfig, SweepStore, run_sweep
 
     run_sweep(tmp_path, tiny_runs(2), {"name": "t", "config": {"analysis": {
         "factor": "market.safety_stock_weeks", "reference": 2.0,
@@ -79,7 +79,12 @@ def test_report_of_a_tiny_sweep(tmp_path: Path) -> None:
     text = page.read_text()
     images = re.findall(r"<img src='([^']+)'", text)
     assert {"resilience_curves.png", "effect_heatmap.png", "cost_vs_resilience.png",
-            "trajectories.png"} <= set(images)
+            "trajectories.png", "firm_recovery.png"} <= set(images)
+    # The store keeps one firm-recovery row per firm hit directly in every run.
+    store = SweepStore(tmp_path)
+    hits = store.summaries().set_index("run_id")["firms_hit"].astype(int)
+    per_run = store.firm_recovery().groupby("run_id").size()
+    assert hits.min() > 0 and per_run.reindex(hits.index, fill_value=0).equals(hits)
     assert all((page.parent / name).stat().st_size > 10_000 for name in images)
     assert text.count("<figcaption>") == len(images)
     assert "spent nothing" in text  # zero budget is said, not plotted as a finding

@@ -25,7 +25,8 @@ def _firms(produced: np.ndarray) -> SimpleNamespace:
     n = len(produced)
     return SimpleNamespace(produced=produced, alive=np.ones(n, dtype=bool),
                            entered_at=np.zeros(n, dtype=np.int64), normal_output=np.ones(n),
-                           long_run_demand=np.ones(n))
+                           long_run_demand=np.ones(n), availability=np.ones(n),
+                           unit_value_added=np.ones(n))
 
 
 def test_definition_on_hand_made_paths() -> None:

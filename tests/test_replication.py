@@ -21,7 +21,8 @@ def test_registry_is_well_formed() -> None:
     assert len(ids) == len(set(ids)) and set(ids) >= STYLIZED
     for hyp in HYPOTHESES:
         assert hyp.direction in "+-" and hyp.source and hyp.claim
-        assert bool(hyp.needs) != bool(hyp.terms), hyp.id  # testable xor waiting for something
+        # exactly one of: a contrast, a tail test, waiting for something
+        assert bool(hyp.needs) + bool(hyp.terms) + bool(hyp.tail) == 1, hyp.id
         assert all(arm in ARMS for _, arm, _ in hyp.terms), hyp.id
 
 
@@ -32,8 +33,8 @@ def test_rerun_reproduces_reference_exactly(tmp_path: Path) -> None:
     table = run_suite("ci", tmp_path, only, ExecutorConfig("joblib", 2), progress=False)
     assert list(table.columns) == COLUMNS and set(table["hypothesis"]) == set(only)
     rows = table.set_index("hypothesis")
-    assert rows.loc["indirect_exceed_direct", "verdict"].startswith("not testable yet (needs ")
-    assert (rows.loc[["inventories_reduce_losses", "buffers_cost"], "seeds"] == 5).all()
+    assert set(rows["verdict"]) <= {"supported", "not supported", "inconclusive"}
+    assert (rows["seeds"] == 5).all()
     table.to_csv(tmp_path / "t.csv", index=False, float_format="%.17g")  # the CSV round trip
     assert compare(pd.read_csv(tmp_path / "t.csv"), reference) == []
     changed = table.assign(effect=table["effect"] + 1e-12)

@@ -179,6 +179,9 @@ class ScopeConfig:
         meaning="products hit ([] = all; below network.n_products)", source="spec §5")
     share: float = param(1.0, low=0.0, high=1.0, unit="share",
         meaning="share of in-scope firms hit (pandemic: share out at any time)", source="spec §5")
+    firms: list[int] = param(factory=list, low=0, unit="firm rows",
+        meaning="firm rows hit ([] = all; below the network's firm count; e.g. one firm's "
+        "failure)", source="Inoue & Todo 2019; Diem et al. 2022")
 
 
 @dataclass

@@ -132,6 +132,10 @@ def validate_shock(name: str, shock: ShockConfig, conf: SimulationConfig) -> Non
             raise _fail(f"{prefix}.scope.{part}", ids,
                         f"ids between 0 and {what}-1 = {top - 1} ([] means all)",
                         "An id outside the network would make a shock that hits nothing.")
+    if net.source != "file" and any(not 0 <= i < net.n_firms for i in shock.scope.firms):
+        raise _fail(f"{prefix}.scope.firms", shock.scope.firms,
+                    f"firm rows between 0 and network.n_firms-1 = {net.n_firms - 1} ([] means "
+                    "all)", "A row outside the network would make a shock that hits nothing.")
 
 
 def _instrument_params(name: str, given: Any) -> Any:

@@ -221,6 +221,21 @@ _FIRM_RECOVERY = [
              "regained recovery_level x their pre-shock output (by the horizon, or before "
              "leaving the market)" + _NO_HIT, 0, 1),
 ]
+#: Direct and indirect losses (``abm.metrics.losses``); 0 without shocks.
+_LOSSES = [
+    _summary("loss_direct", "money", "direct loss: capacity destroyed x time, sum over ticks "
+             "from onset and firms of (1 - availability) x pre-shock output x unit value added"),
+    _summary("loss_total", "money", "value added lost by the whole economy from onset to the "
+             "horizon against the twin (else the pre-shock mean; net of catch-up)", -INF),
+    _summary("loss_indirect", "money", "loss_total - loss_direct: what propagation through "
+             "the network adds", -INF),
+    _summary("loss_amplification", "ratio", "loss_total / loss_direct (Hallegatte 2008)",
+             -INF, nan="no capacity destroyed (no shock, or a shock that cuts flows or demand "
+             "only)"),
+    _summary("loss_damage_window", "money", "loss_total summed only from onset to the last "
+             "tick with capacity destroyed (mean_availability < 1)", -INF,
+             nan="no capacity destroyed"),
+]
 _NO_TWIN = "a shocked run without its unshocked twin"
 _RESULTS = [
     _summary("resistance", "share", "1 - deepest relative drop of performance after onset", 0, 1),
@@ -267,6 +282,7 @@ _RESULTS = [
     _summary("replacements", "links", "suppliers replaced over the run"),
     _summary("steady_value_added", "money", "value added per tick of the initial steady state"),
     *_FIRM_RECOVERY,
+    *_LOSSES,
 ]
 _LATE = "late-window mean of the series"
 _BEHAVIOUR_RESULTS = [

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from abm.core.state import FirmState
+from abm.metrics.losses import DirectDamage
 
 NOT_YET = -1
 
@@ -70,6 +71,8 @@ class FirmRecovery:
         self.regained = np.full(n, NOT_YET)
         self.exited = np.full(n, NOT_YET)
         self.last_tick = NOT_YET
+        #: The direct loss (capacity destroyed x time) valued at the same pre-shock output.
+        self.damage = DirectDamage(onset if onset is not None else 0)
 
     @property
     def active(self) -> bool:
@@ -95,6 +98,7 @@ class FirmRecovery:
             return
         if tick == self.onset:
             self._start(firms)
+        self.damage.observe(firms, self.pre)
         smooth = self._recent.mean(axis=0) if tick >= self.smoothing - 1 else self._smooth(tick)
         follow = self.tracked & (self.exited == NOT_YET)
         left = follow & (~firms.alive | (firms.entered_at > self.onset))
@@ -147,14 +151,16 @@ class FirmRecovery:
 
     def summary(self) -> dict[str, float]:
         """``firms_hit``, ``firm_recovery_mean``, ``firm_recovery_median`` and
-        ``firm_recovery_censored`` (all 0 when no tracked firm was hit)."""
+        ``firm_recovery_censored`` (all 0 when no tracked firm was hit), and the direct loss
+        ``loss_direct`` (:mod:`abm.metrics.losses`)."""
         hit, ticks, censored = self._outcome()
+        direct = {"loss_direct": self.damage.total}
         if not len(hit):
             return {"firms_hit": 0.0, "firm_recovery_mean": 0.0, "firm_recovery_median": 0.0,
-                    "firm_recovery_censored": 0.0}
+                    "firm_recovery_censored": 0.0, **direct}
         return {"firms_hit": float(len(hit)), "firm_recovery_mean": float(ticks.mean()),
                 "firm_recovery_median": float(np.median(ticks)),
-                "firm_recovery_censored": float(censored.mean())}
+                "firm_recovery_censored": float(censored.mean()), **direct}
 
     def table(self, firms: FirmState, names: np.ndarray) -> pd.DataFrame:
         """One row per tracked firm hit directly: identity, pre-shock output, hit, dip and

@@ -22,6 +22,8 @@ orders received by the raw-material tier with that of final demand, after ``warm
 largest value first, so the ratio does not depend on the units and cannot overflow however
 large the flows are.
 
+Direct, indirect and total value-added losses: :mod:`abm.metrics.losses`.
+
 ``relationship_stability`` (the yearly share of links kept, :mod:`abm.metrics.stability`) and
 the digital-agility figures come with the model's ``firm_outcomes``.
 """
@@ -34,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from abm.config.schema import MetricsConfig
+from abm.metrics.losses import split_losses
 from abm.network.spec import ASSEMBLY_TIER
 
 
@@ -164,4 +167,7 @@ def summarise(run: pd.DataFrame, twin: pd.DataFrame | None, window: ShockWindow,
     summary["entries_total"] = float(run["entries"].sum())
     summary["subsidy_spent"] = float(run["subsidy_spent"].sum())
     summary.update(firm_outcomes)
+    summary.update(split_losses(run, twin, window.onset, cfg.baseline_window,
+                                firm_outcomes.get("steady_value_added", float("nan")),
+                                firm_outcomes.get("loss_direct", 0.0)))
     return summary

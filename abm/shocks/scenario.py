@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from abm.config.schema import ScenarioConfig, ShockConfig
+from abm.core.errors import ConfigError
 from abm.core.registry import SHOCK_KINDS
 from abm.core.state import ASSEMBLY_TIER, ROUTE_SEA, FirmState, LinkState
 from abm.shocks.reconstruction import Reconstruction
@@ -86,9 +87,15 @@ class ShockSchedule:
         """
         for name, shock in shocks.items():
             scope = shock.scope
+            if any(not 0 <= i < firms.n for i in scope.firms):
+                raise ConfigError(
+                    f"Invalid configuration: scenario.shocks.{name}.scope.firms = "
+                    f"{scope.firms}; allowed: firm rows between 0 and {firms.n - 1} ([] means "
+                    "all). A row outside the network would make a shock that hits nothing.")
             mask = (_in_scope(firms.region, scope.regions) & _in_scope(firms.tier, scope.tiers)
                     & _in_scope(firms.chain, scope.chains)
-                    & _in_scope(firms.product, scope.products))
+                    & _in_scope(firms.product, scope.products)
+                    & _in_scope(np.arange(firms.n), scope.firms))
             if SHOCK_KINDS[shock.kind].samples_share and scope.share < 1.0:
                 mask &= self.rng.random(firms.n) < scope.share
             self.shocks[name] = shock

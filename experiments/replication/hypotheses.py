@@ -51,6 +51,9 @@ class Hypothesis:
         metric: what the effect measures (label of the contrast, with units).
         direction: expected sign of the effect, "+" or "-".
         terms: (coefficient, arm, summary metric) summed per seed into the effect.
+        tail: a summary metric whose distribution over single-firm failures is tested for a
+            heavy tail instead (:mod:`experiments.replication.tails`; the effect is the
+            generalized Pareto shape), else None.
         needs: the missing instrument or output that makes it untestable today, else None.
     """
 
@@ -60,6 +63,7 @@ class Hypothesis:
     metric: str
     direction: str
     terms: tuple[tuple[float, str, str], ...] = ()
+    tail: str | None = None
     needs: str | None = None
 
 
@@ -88,13 +92,13 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
                "resilience_loss(concentration 2) - (1) [ticks]", "+",
                ((1, "concentration_2", "resilience_loss"), (-1, "default", "resilience_loss"))),
     Hypothesis("indirect_exceed_direct", "Indirect losses exceed direct ones",
-               "Hallegatte 2008; Inoue & Todo 2019", "indirect / direct loss", "+",
-               needs="direct-damage accounting in the outputs: output lost by directly hit firms "
-               "vs by the rest"),
+               "Hallegatte 2008; Inoue & Todo 2019",
+               "loss_indirect - loss_direct, default disaster [value added, money]", "+",
+               ((1, "default", "loss_indirect"), (-1, "default", "loss_direct"))),
     Hypothesis("single_failure_heavy_tail", "Single-firm failure losses are heavy-tailed",
-               "Inoue & Todo 2019; Diem et al. 2022", "tail index of system loss", "+",
-               needs="a shock scope of one named firm (one run per failed firm); the scope selects "
-               "regions, tiers, chains, products and a random share only"),
+               "Inoue & Todo 2019; Diem et al. 2022",
+               "GPD shape xi of loss_total over single-firm failures, top half "
+               "(0 = exponential; seeds = failures)", "+", tail="loss_total"),
     Hypothesis("digital_faster_recovery", "Digital maturity +1 s.d. -> faster recovery",
                "MODEL_SPEC §7 (seed figure 19%)",
                "recovery_time(+1 s.d.) - recovery_time(default) [weeks]", "-",

@@ -18,13 +18,18 @@ import pandas as pd
 
 from analysis.effects import bootstrap_mean_ci, verdict
 from experiments.replication.hypotheses import ARMS, DISASTER, HYPOTHESES, Hypothesis
-from experiments.sweep import ExecutorConfig, SweepStore, expand, run_sweep
+from experiments.replication.tails import ARM_PREFIX, FailureDesign, tail_fit, tail_verdict
+from experiments.sweep import ExecutorConfig, RunSpec, SweepStore, expand, run_sweep
 
 HERE = Path(__file__).resolve().parent
 SIZES: dict[str, dict[str, object]] = {
     # ci: small networks and few seeds, a few minutes on 2 cores
-    "ci": {"seeds": 5, "base": ("network.n_firms=200", "ticks=104", f"{DISASTER}.onset=52")},
-    "full": {"seeds": 20, "base": ()},
+    "ci": {"seeds": 5, "base": ("network.n_firms=200", "ticks=104", f"{DISASTER}.onset=52"),
+           "failures": FailureDesign(networks=1, firms=40, n_firms=200, onset=52, ticks=104)},
+    # full: the default network, horizon and onset (2,000 firms, 260 ticks, onset 104)
+    "full": {"seeds": 20, "base": (),
+             "failures": FailureDesign(networks=2, firms=100, n_firms=2000, onset=104,
+                                       ticks=260)},
 }
 COLUMNS = ["hypothesis", "claim", "source", "metric", "expected", "effect", "ci_low", "ci_high",
            "seeds", "verdict"]
@@ -44,14 +49,21 @@ def run_suite(size: str = "ci", out: Path | None = None, only: Sequence[str] | N
     """Run the arms of the selected hypotheses and return the verdict table."""
     spec = SIZES[size]
     chosen = _selected(only)
-    arms = sorted({arm for h in chosen for _, arm, _ in h.terms})
-    points = [{"arm": arm} for arm in arms]
     seeds = list(range(int(spec["seeds"])))  # type: ignore[call-overload]
+    plan: dict[str, tuple[tuple[str, ...], list[int]]] = {}  # arm -> (overrides, seeds)
+    for hyp in chosen:
+        plan.update({arm: (ARMS[arm], seeds) for _, arm, _ in hyp.terms})
+        if hyp.tail:
+            failures: FailureDesign = spec["failures"]  # type: ignore[assignment]
+            plan.update({arm: (overrides, list(range(failures.networks)))
+                         for arm, overrides in failures.arms(DISASTER).items()})
+    arms = sorted(plan)
     runs = []
-    for point in points:  # the arm label is a column; its overrides go into the run
-        for run in expand([{}], seeds, base=[*spec["base"], *ARMS[point["arm"]]]):  # type: ignore[misc]
-            runs.append(type(run)(run_id=run.run_id, overrides=run.overrides, params=point,
-                                  seed=run.seed, point=arms.index(point["arm"])))
+    for point, arm in enumerate(arms):  # the arm label is a column; its overrides go into the run
+        overrides, arm_seeds = plan[arm]
+        for run in expand([{}], arm_seeds, base=[*spec["base"], *overrides]):  # type: ignore[misc]
+            runs.append(RunSpec(run_id=run.run_id, overrides=run.overrides,
+                                params={"arm": arm}, seed=run.seed, point=point))
     root = out or Path("outputs") / "replication" / size
     run_sweep(root, runs, {"experiment": "replication", "size": size}, executor,
               progress=progress)
@@ -64,6 +76,12 @@ def run_suite(size: str = "ci", out: Path | None = None, only: Sequence[str] | N
         if hyp.needs:
             rows.append({**row, "effect": np.nan, "ci_low": np.nan, "ci_high": np.nan,
                          "seeds": 0, "verdict": f"not testable yet (needs {hyp.needs})"})
+            continue
+        if hyp.tail:
+            failed = table[table["arm"].str.startswith(ARM_PREFIX) & (table["status"] == "ok")]
+            fit = tail_fit(failed[hyp.tail].to_numpy(dtype=float))
+            rows.append({**row, "effect": fit.xi, "ci_low": fit.low, "ci_high": fit.high,
+                         "seeds": len(failed), "verdict": tail_verdict(fit)})
             continue
         effect = None
         for coef, arm, metric in hyp.terms:

@@ -7,10 +7,12 @@ Layout of a sweep directory::
     summaries/part-<B>.parquet  one row per run of batch B (status ok or failed; metrics,
                                 swept parameters, config hash, traceback of a failure)
     timeseries/part-<B>.parquet per-tick rows of batch B's runs (arm = shocked | twin)
+    firms/part-<B>.parquet      one row per firm hit directly in batch B's runs: its
+                                firm-level recovery (abm.metrics.firm_recovery), run_id
 
 A batch is complete when its summary file exists. Files are written to a temporary name and
-renamed (atomic on POSIX), time series first, so a crash leaves either a whole batch or a
-temporary/orphan file that :meth:`SweepStore.clean` removes before a resume.
+renamed (atomic on POSIX), time series and firm tables first, so a crash leaves either a whole
+batch or a temporary/orphan file that :meth:`SweepStore.clean` removes before a resume.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pandas as pd
 
 from experiments.sweep.design import RunSpec
 
-SUMMARIES, TIMESERIES = "summaries", "timeseries"
+SUMMARIES, TIMESERIES, FIRMS = "summaries", "timeseries", "firms"
 
 
 @dataclass
@@ -38,6 +40,7 @@ class RunRecord:
     summary: dict[str, float] = field(default_factory=dict)
     timeseries: pd.DataFrame | None = None
     twin_timeseries: pd.DataFrame | None = None
+    firm_recovery: pd.DataFrame | None = None
     config_hash: str = ""
     config_json: str = ""
     error: str = ""
@@ -72,7 +75,7 @@ class SweepStore:
 
     def initialise(self, meta: dict[str, object], runs: Sequence[RunSpec]) -> None:
         """Create the directories and write the metadata and the design (kept on resume)."""
-        for sub in (SUMMARIES, TIMESERIES):
+        for sub in (SUMMARIES, TIMESERIES, FIRMS):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         if self.meta_path.exists():
             old = json.loads(self.meta_path.read_text())
@@ -92,10 +95,11 @@ class SweepStore:
         return json.loads(self.meta_path.read_text())
 
     def clean(self) -> list[Path]:
-        """Remove temporary files and time-series parts whose batch never completed."""
-        removed = [p for sub in (SUMMARIES, TIMESERIES) for p in (self.root / sub).glob(".*.tmp")]
+        """Remove temporary files and time-series or firm parts whose batch never completed."""
+        subs = (SUMMARIES, TIMESERIES, FIRMS)
+        removed = [p for sub in subs for p in (self.root / sub).glob(".*.tmp")]
         done = {p.name for p in (self.root / SUMMARIES).glob("part-*.parquet")}
-        removed += [p for p in (self.root / TIMESERIES).glob("part-*.parquet")
+        removed += [p for sub in subs[1:] for p in (self.root / sub).glob("part-*.parquet")
                     if p.name not in done]
         for path in removed:
             path.unlink()
@@ -111,6 +115,11 @@ class SweepStore:
                     series.append(frame.assign(run_id=rec.spec.run_id, arm=arm))
         if series:
             _atomic_parquet(pd.concat(series, ignore_index=True), self.root / TIMESERIES / name)
+        firms = [rec.firm_recovery.assign(run_id=rec.spec.run_id) for rec in records
+                 if rec.firm_recovery is not None and len(rec.firm_recovery)]
+        if firms:
+            (self.root / FIRMS).mkdir(exist_ok=True)  # stores made before firm tables existed
+            _atomic_parquet(pd.concat(firms, ignore_index=True), self.root / FIRMS / name)
         rows = [{"run_id": rec.spec.run_id, "point": rec.spec.point, "seed": rec.spec.seed,
                  "status": rec.status,
                  **{k: _param_value(v) for k, v in rec.spec.params.items()},
@@ -172,6 +181,23 @@ class SweepStore:
         keys = [c for c in summaries.columns if c in self.param_names() or c in ("seed",
                                                                                  "point")]
         return series.merge(summaries[["run_id", *keys]], on="run_id", how="left")
+
+    def firm_recovery(self) -> pd.DataFrame:
+        """Per-firm recovery rows of the counted runs, with their swept parameters and seed
+        (empty when no run hit a firm directly)."""
+        summaries = self.summaries(include_failed=False)
+        frames = []
+        for batch, ids in summaries.groupby("batch")["run_id"]:
+            path = self.root / FIRMS / str(batch)
+            if path.exists():
+                frame = pd.read_parquet(path)
+                frames.append(frame[frame["run_id"].isin(set(ids))])
+        if not frames:
+            return pd.DataFrame(columns=["run_id", "recovery_ticks", "censored"])
+        keys = [c for c in summaries.columns if c in self.param_names() or c in ("seed",
+                                                                                 "point")]
+        return pd.concat(frames, ignore_index=True).merge(summaries[["run_id", *keys]],
+                                                          on="run_id", how="left")
 
     def param_names(self) -> list[str]:
         """The swept parameters (store columns), from the metadata."""

@@ -84,6 +84,7 @@ def run_one(spec: RunSpec) -> RunRecord:
             raise FloatingPointError(f"non-finite summary metrics: {', '.join(bad)}")
         return RunRecord(spec=spec, status="ok", summary=dict(result.summary),
                          timeseries=result.timeseries, twin_timeseries=result.twin_timeseries,
+                         firm_recovery=result.firm_recovery,
                          config_hash=digest, config_json=text, sim_seconds=simulated,
                          wall_seconds=time.perf_counter() - started, worker=worker)
     except Exception as exc:  # a failed run is a result; the sweep goes on
