@@ -9,13 +9,27 @@ verified-green members higher). The rest of demand is allocated as usual. A chai
 verified-green assembler keeps its usual allocation. Per assembler the resulting weight on its
 share is ``(1 - g) + g * v_i / sum_j s_j v_j`` (``s`` the usual shares within the chain, ``v``
 the green listing weight), which the engine applies (``DemandLevers.weight``).
+
+*Demand term in the ESG payoff.* What green consumers do to an assembler's sales feeds its
+ESG strategy choice: the platforms keep, per firm, a moving mean over a quarter (one ESG
+review) of its relative demand gain ``w_i - 1`` (positive for verified-green assemblers,
+``-g`` for the others in a chain with a verified-green rival, 0 upstream) and hand
+``green_esg_weight x gross margin x gain`` to the ESG payoff as a benefit per unit of
+revenue (:func:`payoff_term`; the ``InvestmentLevers.esg_cost`` lever, negative), next to the
+buyers' preference premium, fines and policy costs (``green_esg_weight`` scales both terms).
+
+*Demand term in the ESG budget.* Green consumers are customers with a requirement: an
+assembler whose rating falls short of ``green_rating`` sees ``g x shortfall`` as an unmet
+customer ESG requirement (:func:`requirement_gap`, published as ``green_requirement_gap``),
+which the ESG mechanism adds to its buyers' unmet requirement, a term of the ESG utility of the
+investment decision (:mod:`abm.behaviour.investment`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from abm.core.state import FirmState
+from abm.core.state import ASSEMBLY_TIER, FirmState
 
 
 def listing_weight(firms: FirmState, verified: np.ndarray, rating: np.ndarray,
@@ -42,3 +56,23 @@ def verified_share(firms: FirmState, listing: np.ndarray, weight: np.ndarray | f
     demand = firms.final_demand * weight
     total = float(demand.sum())
     return float(demand[listing > 0].sum() / total) if total > 0 else float("nan")
+
+
+def update_gain(gain: np.ndarray, weight: np.ndarray | None, memory_ticks: int) -> np.ndarray:
+    """The moving mean of each firm's relative demand gain ``weight - 1`` (0 without green
+    consumers), with a memory of ``memory_ticks``."""
+    now = np.zeros_like(gain) if weight is None else weight - 1.0
+    return gain + (now - gain) / max(1, memory_ticks)
+
+
+def payoff_term(gain: np.ndarray, gross_margin: np.ndarray, weight: float) -> np.ndarray:
+    """Per firm, the green-demand benefit per unit of revenue in the ESG payoff."""
+    return weight * np.maximum(gross_margin, 0.0) * gain
+
+
+def requirement_gap(firms: FirmState, rating: np.ndarray, green_rating: float, share: float,
+                    weight: float) -> np.ndarray:
+    """Per firm, green consumers' unmet ESG requirement: ``weight x share x`` the rating's
+    shortfall from ``green_rating``, for alive assemblers (0 upstream)."""
+    assembler = firms.alive & (firms.tier == ASSEMBLY_TIER)
+    return weight * share * np.maximum(green_rating - rating, 0.0) * assembler
