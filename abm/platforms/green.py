@@ -1,14 +1,19 @@
 """Green consumers: a share of final demand prefers verified green products, and platforms rank
 verified-green members higher (seeds 000, 003), so ESG gains a demand-side channel.
 
-A share ``green_demand_share`` of each chain's final demand comes from green consumers. They buy
-only from *verified green* assemblers (a valid ESG audit and an ESG rating of at least
-``green_rating``; both published by the ESG mechanism), in proportion to the assemblers' usual
-shares, with a platform member's listing weighted ``1 + green_rank_boost`` (the platform ranks
-verified-green members higher). The rest of demand is allocated as usual. A chain without a
-verified-green assembler keeps its usual allocation. Per assembler the resulting weight on its
-share is ``(1 - g) + g * v_i / sum_j s_j v_j`` (``s`` the usual shares within the chain, ``v``
-the green listing weight), which the engine applies (``DemandLevers.weight``).
+A share ``g = green_demand_share`` of each assembler's usual final demand ``d_i`` comes from
+green consumers. They buy only from *verified green* assemblers (a valid ESG audit and an ESG
+rating of at least ``green_rating``; both published by the ESG mechanism) when they can: the
+green consumers of the other assemblers of the chain, ``M = g * sum_{j not green} d_j``, move
+to the verified-green ones in proportion to ``v_i d_i`` (``v`` the green listing weight, a
+platform member's weighted ``1 + green_rank_boost``: the platform ranks verified-green members
+higher), each taking at most its spare plant ``max(0, capacity_i x availability_i - d_i)``;
+green consumers a green firm cannot serve stay with their usual assembler. So the shift
+follows green firms' capacity as it grows (capacity follows demand, §7.3) instead of ordering
+more than they can make. Per assembler the weight on its demand is ``1 + x_i / d_i`` for a
+green firm taking ``x_i`` and ``1 - sum x / sum_{j not green} d_j`` (at least ``1 - g``) for
+the others; chain totals are kept. The engine applies it (``DemandLevers.weight``). A chain
+without a verified-green assembler, or with only green ones, keeps its usual allocation.
 
 *Demand term in the ESG payoff.* What green consumers do to an assembler's sales feeds its
 ESG strategy choice: the platforms keep, per firm, a moving mean over a quarter (one ESG
@@ -40,14 +45,24 @@ def listing_weight(firms: FirmState, verified: np.ndarray, rating: np.ndarray,
 
 
 def demand_weight(firms: FirmState, listing: np.ndarray, share: float) -> np.ndarray:
-    """Per firm, the multiplier on its share of its chain's final demand."""
+    """Per firm, the multiplier on its usual final demand (module docstring)."""
     demand = firms.final_demand
     n_chains = int(firms.chain.max()) + 1
-    total = np.bincount(firms.chain, weights=demand, minlength=n_chains)
-    green = np.bincount(firms.chain, weights=demand * listing, minlength=n_chains)
-    ratio = np.divide(total, green, out=np.zeros(n_chains), where=green > 0)
-    has_green = (green > 0)[firms.chain]
-    return np.where(has_green, (1.0 - share) + share * listing * ratio[firms.chain], 1.0)
+    green = listing > 0
+    movable = np.bincount(firms.chain, weights=share * demand * ~green, minlength=n_chains)
+    pull = listing * demand
+    pull_total = np.bincount(firms.chain, weights=pull, minlength=n_chains)
+    wanted = movable[firms.chain] * np.divide(pull, pull_total[firms.chain],
+                                              out=np.zeros(firms.n),
+                                              where=pull_total[firms.chain] > 0)
+    spare = np.maximum(firms.capacity * firms.availability - demand, 0.0)
+    taken = np.minimum(wanted, spare)
+    moved = np.bincount(firms.chain, weights=taken, minlength=n_chains)
+    others = np.bincount(firms.chain, weights=demand * ~green, minlength=n_chains)
+    loss = np.divide(moved, others, out=np.zeros(n_chains), where=others > 0)
+    gain = np.divide(taken, demand, out=np.zeros(firms.n), where=demand > 0)
+    weight = np.where(green, 1.0 + gain, 1.0 - loss[firms.chain])
+    return np.where(demand > 0, weight, 1.0)  # firms without final demand: unchanged
 
 
 def verified_share(firms: FirmState, listing: np.ndarray, weight: np.ndarray | float
