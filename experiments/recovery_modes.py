@@ -8,10 +8,19 @@ failure ARIO's reconstruction mode shows (recovery below ~0.2% damage, collapse 
 
 ``digital``: the effect of +1 s.d. of everyone's starting digital maturity
 (``behaviour.digital.initial_shift_sd=1``) on firm-level recovery, per seed against the same
-seed at 0 (common random numbers), in both recovery modes. Runs single-process::
+seed at 0 (common random numbers), in both recovery modes.
+
+``extensions``: the paired directions (B - A per seed) of three issue-9 extensions, on the
+set-ups of ``tests/test_issue9_extensions.py`` (100 firms): members' sea lead time
+(``platforms.member_sea_lead_factor`` 1 -> 0.6, logistics chokepoint: ``risk_resistance``),
+green consumers in ESG decisions (``platforms.green_esg_weight`` 0 -> 1, green share 0.3:
+assemblers' mean true ESG) and chain-leader support for rebuilding
+(``programmes.chain_leaders.rebuild_share`` 0 -> 0.6, endogenous recovery:
+``firm_recovery_mean``). Runs single-process::
 
     python -m experiments.recovery_modes threshold --seeds 5 --set network.n_firms=300
     python -m experiments.recovery_modes digital --seeds 20
+    python -m experiments.recovery_modes extensions --seeds 8
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from abm.api import compose_config
+from abm.core.state import ASSEMBLY_TIER
+from abm.metrics.resilience import summarise
 from abm.model import EcosystemModel
 from experiments.calibration.recovery import recovered, shock_end
 
@@ -85,10 +96,51 @@ def digital(seeds: Sequence[int], extra: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+SMALL = ("network.n_firms=100", "twin=false")
+EXTENSIONS = {  # name -> (set-up, parameter, A, B, key)
+    "member_sea_lead": (
+        [*SMALL, "ticks=45", "platforms.acting=true", "platforms.membership_rate=0.3",
+         "platforms.review_ticks=0", "scenario=logistics_chokepoint",
+         "scenario.shocks.logistics_chokepoint.onset=15"],
+        "platforms.member_sea_lead_factor", 1.0, 0.6, "risk_resistance"),
+    "green_esg": (
+        [*SMALL, "ticks=70", "platforms.acting=true", "scenario=none",
+         "platforms.green_demand_share=0.3"],
+        "platforms.green_esg_weight", 0.0, 1.0, "assembler_true_esg"),
+    "leader_rebuild": (
+        [*SMALL, "ticks=50", "scenario=regional_disaster", "scenario.recovery_mode=endogenous",
+         "scenario.shocks.regional_disaster.onset=20", "programmes.chain_leaders.enabled=true",
+         "programmes.chain_leaders.pace=20"],
+        "programmes.chain_leaders.rebuild_share", 0.0, 0.6, "firm_recovery_mean"),
+}
+
+
+def extensions(seeds: Sequence[int], extra: Sequence[str]) -> pd.DataFrame:
+    """One row per (extension, seed): the key under A and B and the difference."""
+    rows = []
+    for name, (setup, key_path, a, b, key) in EXTENSIONS.items():
+        configs = {v: compose_config([*setup, *extra, f"{key_path}={v}"]) for v in (a, b)}
+        for seed in seeds:
+            row: dict[str, float | str] = {"extension": name, "seed": seed, "key": key}
+            for label, config in zip(("a", "b"), configs.values(), strict=True):
+                model = EcosystemModel(config=replace(config, seed=seed))
+                model.run()
+                firms = model.firms
+                if key == "assembler_true_esg":
+                    assemblers = firms.alive & (firms.tier == ASSEMBLY_TIER)
+                    row[label] = float(model.behaviour.esg.state.level[assemblers].mean())
+                else:
+                    row[label] = summarise(model.timeseries(), None, model.shock_window,
+                                           config.metrics, model.firm_outcomes())[key]
+            row["diff"] = float(row["b"]) - float(row["a"])
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("what", choices=("threshold", "digital"))
+    parser.add_argument("what", choices=("threshold", "digital", "extensions"))
     parser.add_argument("--seeds", type=int, default=5, help="seeds 1..N")
     parser.add_argument("--magnitudes", type=float, nargs="+",
                         default=[0.05, 0.2, 0.4, 0.6, 0.8, 1.0])
@@ -107,6 +159,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 censored_median=("firm_recovery_censored", "median"),
                 exits_median=("exits", "median"), exits_max=("exits", "max"),
                 damage_left_median=("damage_left", "median"))
+        elif args.what == "extensions":
+            runs = extensions(range(args.seeds), args.set)  # seeds 0..N-1, as the tests
+            table = runs.groupby("extension", sort=False).agg(
+                key=("key", "first"), a_mean=("a", "mean"), b_mean=("b", "mean"),
+                diff_mean=("diff", "mean"), diff_sd=("diff", "std"),
+                diff_min=("diff", "min"), diff_max=("diff", "max"), runs=("seed", "size"))
         else:
             runs = digital(seeds, args.set)
             table = runs.groupby("mode").agg(

@@ -330,6 +330,12 @@ class PlatformConfig:
     warehouse_fee: float = param(0.002, low=0.0, high=1.0, unit="share of stock value/week",
         meaning="acting: warehouse fee members pay their platform on the forward stock",
         source="C (~10% of stock value a year)")
+    member_sea_lead_factor: float = param(0.6, low=0.0, high=1.0, unit="share",
+        meaning="acting: transit lead time of sea links from a platform member (its "
+        "overseas warehouse ships from near the buyer), chokepoint delay included, "
+        "relative to nominal (rounded up, at least one tick; 1: none)",
+        source="S002 (overseas warehouses: local delivery instead of 25–40 days by sea, "
+        "restocked in bulk); C")
     route_optimisation: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="acting: kilometres members' shipments save by platform route optimisation "
         "(transport emissions fall alike)", source="S003 (~15% fewer km)")
@@ -347,6 +353,13 @@ class PlatformConfig:
     green_rank_boost: float = param(1.0, low=0.0, high=100.0, unit="–",
         meaning="acting: extra weight platforms give verified-green members in green "
         "consumers' choice (ranking)", source="S003 (platforms rank green products); C")
+    green_esg_weight: float = param(1.0, low=0.0, high=10.0, unit="–",
+        meaning="acting: weight of green consumers' demand in assemblers' ESG decisions: in "
+        "the strategy payoff, gross margin x relative demand gain from green consumers (a "
+        "quarter's moving mean, per unit of revenue); in the ESG budget utility, the green "
+        "share x the rating shortfall from `green_rating` as an unmet customer requirement "
+        "(0: ESG decisions ignore green consumers)",
+        source="S000/S003 (green demand rewards verified ESG); C")
     # Platform services, active whether or not ``acting`` is on (they predate issue 9).
     audit_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
         meaning="per period probability a platform verifies a member's ESG data (with "
@@ -424,6 +437,10 @@ class ChainLeaderProgrammeConfig:
     trade_credit_weeks: float = param(4.0, low=0.0, high=52.0, unit="weeks of revenue",
         meaning="trade credit that extends connected suppliers' credit lines",
         source="S001/S004 (supply-chain finance); C")
+    rebuild_share: float = param(0.3, low=0.0, high=0.9, unit="share",
+        meaning="endogenous recovery: share of connected suppliers' reconstruction spending "
+        "the leaders pay (a cost share: the supplier's own money rebuilds more per tick)",
+        source="S001/S004 (chain masters help core suppliers restart after disruptions); C")
 
 
 @dataclass

@@ -201,6 +201,11 @@ _PLATFORM_RESULTS = [
              "members paid during logistics chokepoints over the run"),
     _summary("warehouse_served_total", "units", "export units members served from overseas "
              "warehouses during chokepoints over the run"),
+    _summary("sea_transit_members", "ticks", "mean transit time of this tick's shipments on "
+             "live sea links from platform members (overseas warehouses), over ticks and links",
+             nan="no sea link from a member"),
+    _summary("sea_transit_nonmembers", "ticks", "as sea_transit_members, sea links from "
+             "firms on no platform", nan="no sea link from a non-member"),
     _summary("platform_member_exits_total", "firms", "platform members that exited over the "
              "run"),
     _summary("green_verified_demand_share", "share", "mean over ticks of the share of final "
@@ -352,6 +357,9 @@ _CHAIN_LEADERS = [
     _summary("cl_backup_switches_total", "links", "links re-sourced to a listed backup"),
     _summary("cl_development_cost_total", "money", "leaders' supplier-development payments "
              "over the run"),
+    _summary("cl_rebuild_support_total", "money", "leaders' payments toward connected "
+             "suppliers' reconstruction over the run (endogenous recovery; part of "
+             "cl_development_cost_total)"),
     _summary("cl_connected_tech_gap", "log points", "log-technology gain since the start of "
              "connected SMEs minus non-connected SMEs of the same tier (weighted by "
              "connected count)", -INF, nan="innovation off, or no tier with both groups"),

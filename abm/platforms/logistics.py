@@ -15,6 +15,13 @@ serves its export sales from that stock first: those units reach customers from 
 and pay no surcharge; the stock is restocked (at normal freight) once the route reopens. The
 warehouse is modelled by the timing and cost of export freight, not as extra goods: the
 quantities sold and shipped are the engine's, so the goods balance is unchanged.
+
+*Member-specific sea lead times.* A member's shipments on sea links (to or from an overseas
+region) leave from the platform's overseas warehouse near the buyer, restocked in bulk, so
+they reach the buyer in ``member_sea_lead_factor`` of the route's transit time (chokepoint
+delay included: the forward stock rides it out), rounded up and at least one tick
+(:func:`member_lead_factor`, the engine's ``RationingLevers.lead_factor``). Non-members' lead
+time is the route's alone.
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from abm.core.state import ASSEMBLY_TIER, FirmState
+from abm.core.rules import live_links
+from abm.core.state import ASSEMBLY_TIER, ROUTE_SEA, FirmState, LinkState
 
 
 class ExportLogistics:
@@ -83,3 +91,22 @@ class ExportLogistics:
         """Per firm, freight and warehouse fee per tick at the steady state."""
         freight = self.cfg.logistics_cost * firms.price * self.steady_export
         return freight, self.cfg.warehouse_fee * firms.price * self.target(firms)
+
+
+def member_lead_factor(firms: FirmState, links: LinkState, factor: float) -> np.ndarray:
+    """Per link, the multiplier on this tick's transit time: ``factor`` on sea links whose
+    supplier is a platform member, 1 elsewhere."""
+    member = firms.platform[links.supplier] >= 0
+    return np.where(member & (links.route == ROUTE_SEA), factor, 1.0)
+
+
+def transit_means(firms: FirmState, links: LinkState, extra: int, factor: np.ndarray
+                  ) -> tuple[float, float, int, int]:
+    """Sum of this tick's transit ticks on live sea links from members and from non-members,
+    and their counts (the engine's rounding: ceil, at least one tick)."""
+    sea = live_links(firms, links) & (links.route == ROUTE_SEA)
+    transit = np.maximum(1.0, np.ceil((links.lead_time + extra) * factor))
+    member = sea & (firms.platform[links.supplier] >= 0)
+    other = sea & ~member
+    return (float(transit[member].sum()), float(transit[other].sum()), int(member.sum()),
+            int(other.sum()))

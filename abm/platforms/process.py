@@ -31,6 +31,7 @@ from abm.core.levers import (
     InvestmentLevers,
     MatchLevers,
     MembershipLevers,
+    RationingLevers,
     SolvencyLevers,
 )
 from abm.core.process import Process, World
@@ -39,7 +40,7 @@ from abm.core.rules import demand_seen
 from abm.core.state import ASSEMBLY_TIER
 from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
 from abm.platforms import audits, data, fees, finance, green, membership, routing, saas
-from abm.platforms.logistics import ExportLogistics
+from abm.platforms.logistics import ExportLogistics, member_lead_factor, transit_means
 from abm.platforms.matching import VisiblePool, search_factor
 
 
@@ -84,11 +85,15 @@ class PlatformProcess(Process):
         self.fee_due = np.zeros(firms.n)
         self.logistics = ExportLogistics(firms, cfg, self.export_share)
         self.freight_due = np.zeros(firms.n)
+        self.sea_transit = np.zeros(4)  # run sums: member, non-member transit ticks; counts
         # Platform data for supply-chain finance: average platform sales value per firm.
         flow = world.links.share * firms.normal_output[world.links.buyer]
         steady = fees.platform_units(firms, world.links, flow, self.logistics.steady_export)
         self.sales_average = firms.price * (steady[0] + steady[1])
         self.green_share_sum, self.green_share_ticks = 0.0, 0
+        self.green_gain = np.zeros(firms.n)  # moving mean of green consumers' demand gain
+        behaviour = world.config.behaviour
+        self.green_memory = behaviour.period * behaviour.review_periods  # one ESG review
         self.member_exits = 0  # members that exited (counted at the membership hook)
         self._alive_members = (firms.platform >= 0) & firms.alive
         self.margin_last = float("nan")
@@ -147,6 +152,7 @@ class PlatformProcess(Process):
                                        self.cfg.green_rank_boost)
         weight = (green.demand_weight(firms, listing, self.cfg.green_demand_share)
                   if self.cfg.green_demand_share > 0 else None)
+        self.green_gain = green.update_gain(self.green_gain, weight, self.green_memory)
         if weight is not None and levers.weight is not None:
             weight = weight * levers.weight
         # Recorded without green consumers too, as the comparison for their effect.
@@ -164,6 +170,20 @@ class PlatformProcess(Process):
         own = demand_seen(world.firms) if levers.demand_signal is None else levers.demand_signal
         signal = data.shared_signal(world.firms, own, self.steady_final, self.cfg.data_sharing)
         return replace(levers, demand_signal=signal)
+
+    # ------------------------------------------------------------------ phase 5
+    def ration(self, world: World, levers: RationingLevers) -> RationingLevers:
+        """Members' sea shipments leave from overseas warehouses: shorter transit."""
+        if not self.acting:
+            return levers
+        firms, links = world.firms, world.links
+        factor = member_lead_factor(firms, links, self.cfg.member_sea_lead_factor)
+        if levers.lead_factor is not None:
+            factor = factor * levers.lead_factor
+        self.sea_transit += transit_means(firms, links, world.extra_sea_lead, factor)
+        if self.cfg.member_sea_lead_factor == 1.0:
+            return levers
+        return replace(levers, lead_factor=factor)
 
     # ---------------------------------------------------------------- phase 6-7
     def sales(self, world: World, shipped: np.ndarray, export_sales: np.ndarray) -> None:
@@ -236,10 +256,16 @@ class PlatformProcess(Process):
 
     # ----------------------------------------------------------------- phase 10
     def investment(self, world: World, levers: InvestmentLevers) -> InvestmentLevers:
-        """Platforms audit their members' ESG data."""
+        """Platforms audit their members' ESG data; acting, green consumers' demand counts
+        in the ESG payoff (:func:`~abm.platforms.green.payoff_term`)."""
         rate = audits.member_audit_rate(world.firms, self.cfg.audit_rate)
-        return replace(levers, member_audit_rate=audits.combine(levers.member_audit_rate,
-                                                                rate))
+        levers = replace(levers, member_audit_rate=audits.combine(levers.member_audit_rate,
+                                                                  rate))
+        if not self.acting or self.cfg.green_esg_weight <= 0 or not self.green_gain.any():
+            return levers
+        margin = fees.gross_margin(world.firms, self.labour_share)
+        return levers.with_esg_cost(-green.payoff_term(self.green_gain, margin,
+                                                       self.cfg.green_esg_weight))
 
     # ----------------------------------------------------------------- phase 11
     def solvency(self, world: World, levers: SolvencyLevers) -> SolvencyLevers:
@@ -269,6 +295,7 @@ class PlatformProcess(Process):
         platform = firms.platform.copy()
         platform[entrants] = membership.NO_PLATFORM
         if entrants.any():
+            self.green_gain[entrants] = 0.0  # an entrant's sales history starts afresh
             self.taste[entrants] = self.rng.normal(0.0, self.cfg.taste_sd, int(entrants.sum()))
             if self.pool is not None:
                 self.pool.forget(np.flatnonzero(entrants))
@@ -289,14 +316,21 @@ class PlatformProcess(Process):
     def publish(self, name: str) -> np.ndarray | None:
         """Services: ``tools_maturity`` (the digital maturity members' SaaS tools add) and
         ``search_factor`` (members' factor on search time); acting: ``platform_fees``, per
-        firm the take charged this tick (phase 6 on), and ``shipment_km_factor`` (route
-        optimisation of members' shipments)."""
+        firm the take charged this tick (phase 6 on), ``shipment_km_factor`` (route
+        optimisation of members' shipments) and ``green_requirement_gap`` (green consumers'
+        unmet ESG requirement of assemblers, :func:`~abm.platforms.green.requirement_gap`)."""
         if name == "platform_fees":
             return self.fee_due if self.acting else None  # passive: the engine books them
         if name == "tools_maturity":
             return saas.tools_maturity(self.world.firms, self.cfg.saas_boost)
         if name == "search_factor":
             return search_factor(self.world.firms, self.cfg.search_factor)
+        if name == "green_requirement_gap" and self.acting and self.cfg.green_esg_weight > 0 \
+                and self.cfg.green_demand_share > 0:
+            rating = self.world.observe("esg_rating")
+            return None if rating is None else green.requirement_gap(
+                self.world.firms, rating, self.cfg.green_rating, self.cfg.green_demand_share,
+                self.cfg.green_esg_weight)
         if name == "shipment_km_factor" and self.acting and self.cfg.route_optimisation > 0:
             return routing.km_factor(self.world.firms, self.cfg.route_optimisation)
         return None
@@ -346,5 +380,9 @@ class PlatformProcess(Process):
             "platform_member_exits_total": float(self.member_exits),
             "green_verified_demand_share": (self.green_share_sum / self.green_share_ticks
                                             if self.green_share_ticks else float("nan")),
+            "sea_transit_members": (self.sea_transit[0] / self.sea_transit[2]
+                                    if self.sea_transit[2] else float("nan")),
+            "sea_transit_nonmembers": (self.sea_transit[1] / self.sea_transit[3]
+                                       if self.sea_transit[3] else float("nan")),
         }
 

@@ -21,7 +21,11 @@ and the platforms, refining what they decided. What it does, per tick:
   of the chain, pro rata to size, and as payments to the suppliers); trade credit extends
   their credit lines by ``trade_credit_weeks``; links from a designated or connected buyer to
   a connected supplier ship with ``lead_time_factor`` of the transit time, and connected
-  suppliers' forecasts blend in their chain's end-market demand (``data_sharing``).
+  suppliers' forecasts blend in their chain's end-market demand (``data_sharing``);
+* **support for rebuilding** (endogenous recovery, :mod:`abm.shocks.reconstruction`): every
+  tick the leaders pay ``rebuild_share`` of connected suppliers' reconstruction spending (a
+  cost share on the ``rebuild`` use, like a subsidy's; booked with the development bill), so
+  a supplier short of money rebuilds more of its destroyed capacity per tick.
 """
 
 from __future__ import annotations
@@ -88,6 +92,10 @@ class ChainLeaderProgramme(Process):
         self.reliability = np.ones(firms.n)
         self.link_on = np.zeros(world.links.n, dtype=bool)
         self.paid_share: dict[str, np.ndarray] = {}
+        self.rebuild_paid = np.zeros(firms.n)  # the rebuild share granted at the last tick
+        self.rebuilds = (cfg.rebuild_share > 0
+                         and world.config.scenario.recovery_mode == "endogenous")
+        self.rebuild_total = 0.0
         self.supplier_paid = self.leader_cost = np.zeros(firms.n)
         self.log_tech_start: np.ndarray | None = None
         self.last_review: int | None = None  # the first tick reviews
@@ -183,7 +191,14 @@ class ChainLeaderProgramme(Process):
             spent = world.observe(f"spending_{use}")
             if spent is not None:
                 paid += share * spent * firms.alive
+        rebuild = np.zeros(firms.n)
+        if self.rebuilds:  # last tick's rebuilding, at the share granted then
+            spent = world.observe("spending_rebuild")
+            if spent is not None:
+                rebuild = self.rebuild_paid * spent * firms.alive
+                paid += rebuild
         self.leader_cost, self.supplier_paid = self._split_to_leaders(firms, paid)
+        self.rebuild_total += float(rebuild[self.supplier_paid > 0].sum())
         self.cost_total += float(self.supplier_paid.sum())
         self._order_leads(world, shipped)
 
@@ -254,6 +269,10 @@ class ChainLeaderProgramme(Process):
     def investment(self, world: World, levers: InvestmentLevers) -> InvestmentLevers:
         """Cost shares for connected suppliers; the ESG requirement in their payoff."""
         firms = world.firms
+        if self.rebuilds:  # rebuilding goes on every tick, not per behaviour period
+            connected = (self.rollout.connected & firms.alive).astype(float)
+            levers, self.rebuild_paid = levers.with_cost_share(
+                "rebuild", self.cfg.rebuild_share * connected)
         if world.tick % world.config.behaviour.period != 0:
             return levers
         connected = (self.rollout.connected & firms.alive).astype(float)
@@ -331,6 +350,7 @@ class ChainLeaderProgramme(Process):
                for d, t in self.rollout.first_tick.items()},
             "cl_backup_switches_total": float(self.switches_total),
             "cl_development_cost_total": self.cost_total,
+            "cl_rebuild_support_total": self.rebuild_total,
             "cl_connected_tech_gap": self.tech_gap(),
         }
 

@@ -49,8 +49,12 @@ def shock_end(config: SimulationConfig) -> int:
                for s in config.scenario.shocks.values())
 
 
-def run_shocked(config: SimulationConfig) -> tuple[pd.DataFrame, np.ndarray]:
-    """Run the shocked model tick by tick, recording which firms the shocks touch directly."""
+def run_shocked(config: SimulationConfig) -> tuple[pd.DataFrame, np.ndarray, dict[str, float]]:
+    """Run the shocked model tick by tick, recording which firms the shocks touch directly.
+
+    Returns the time series, the mask of firms hit and the firm-level outcomes (firm-level
+    recovery among them).
+    """
     model = EcosystemModel(config=config)
     firms, links = model.firms, model.links
     hit = np.zeros(firms.n, dtype=bool)
@@ -65,7 +69,7 @@ def run_shocked(config: SimulationConfig) -> tuple[pd.DataFrame, np.ndarray]:
         hit[links.supplier[:n][touched]] = True
         if model.effects.export_demand < 1.0 or model.effects.extra_sea_lead > 0:
             hit |= firms.tier == ASSEMBLY_TIER
-    return model.timeseries(), hit
+    return model.timeseries(), hit, model.firm_outcomes()
 
 
 def recovered(perf: np.ndarray, ref: np.ndarray, end: int, level: float) -> bool:
@@ -95,7 +99,7 @@ def campaign(scenarios: Sequence[str], seeds: Sequence[int], extra: Sequence[str
         ts_twin = twin.timeseries()
         for scenario in scenarios:
             config = replace(configs[scenario], seed=seed)
-            ts, hit = run_shocked(config)
+            ts, hit, outcomes = run_shocked(config)
             perf, ref = ts["performance"].to_numpy(), ts_twin["performance"].to_numpy()
             end = shock_end(config)
             if end + TWO_YEARS > config.ticks:
@@ -110,6 +114,8 @@ def campaign(scenarios: Sequence[str], seeds: Sequence[int], extra: Sequence[str
                 "induced_share": (exits - twin_exits) / max(1, int(hit.sum())),
                 "alive_end": float(ts["firms_alive"].iloc[-1]),
                 "twin_perf_end": float(ref[-late:].mean()),
+                "firm_recovery_mean": outcomes["firm_recovery_mean"],
+                "firm_recovery_censored": outcomes["firm_recovery_censored"],
             })
     return pd.DataFrame(rows)
 
@@ -131,6 +137,9 @@ def summarise(runs: pd.DataFrame) -> pd.DataFrame:
         induced_share_median=("induced_share", "median"),
         induced_share_max=("induced_share", "max"),
         twin_perf_end_min=("twin_perf_end", "min"),
+        firm_recovery_median=("firm_recovery_mean", "median"),
+        firm_recovery_max=("firm_recovery_mean", "max"),
+        censored_median=("firm_recovery_censored", "median"),
     )
     table["not_recovered"] = table["runs"] - table["recovered"]
     return table.reset_index()

@@ -96,6 +96,9 @@ class EsgProcess(Mechanism):
         self.keep_threshold = self.world.config.sourcing.switch_threshold * self.keep
         shortfall = at_least(state.requirement[links.buyer] - supplier_rating, 0.0)
         self.requirement_gap = view.mean_over_customers(links, shortfall)
+        green = self.world.observe("green_requirement_gap")  # green consumers (platforms)
+        if green is not None:
+            self.requirement_gap = self.requirement_gap + green
         return len(detected)
 
     def publish(self, name: str) -> np.ndarray | None:

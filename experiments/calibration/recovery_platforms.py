@@ -1,0 +1,99 @@
+"""Acting platforms' calibration checks (issue 9): supplier margins by mode, re-sourcing by
+membership after a regional disaster.
+
+``margins``: per seed, the supplier margin on platform sales (``platform_margin_mean``) at the
+defaults with ``platforms.acting=true`` in ``marketplace`` and in ``full_managed`` mode (seed
+002: full-managed squeezes it below 15%; marketplace should stay clearly higher).
+
+``resourcing``: after the default regional disaster, mean re-sourcing time (ticks from a
+supplier's failure to its replacement) of buyers on a platform and on none, in the same runs
+at the default membership (``resourcing_ticks_members`` / ``_nonmembers``), and across
+configurations: every SME on one platform against no platform members (membership fixed).
+Single-process; seeds 1..N; no twin (nothing here needs one)::
+
+    python -m experiments.calibration.recovery_platforms margins --seeds 12
+    python -m experiments.calibration.recovery_platforms resourcing --seeds 12
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pandas as pd
+
+from abm.api import compose_config
+from abm.model import EcosystemModel
+
+BASE = ("platforms.acting=true", "twin=false", "output.plot=false", "output.progress=false")
+EVERYONE = ("platforms.n_platforms=1", "platforms.membership_rate=1.0",
+            "platforms.review_ticks=0")
+NOBODY = ("platforms.membership_rate=0.0", "platforms.review_ticks=0")
+
+
+def _outcomes(overrides: Sequence[str], seeds: Sequence[int]) -> list[dict[str, float]]:
+    """Firm-level outcomes of one configuration per seed (composed once)."""
+    config = compose_config(list(overrides))
+    out = []
+    for seed in seeds:
+        model = EcosystemModel(config=replace(config, seed=seed))
+        model.run()
+        out.append(model.firm_outcomes())
+    return out
+
+
+def margins(seeds: Sequence[int], extra: Sequence[str]) -> pd.DataFrame:
+    """One row per (mode, seed): the supplier margin on platform sales."""
+    rows = []
+    for mode in ("marketplace", "full_managed"):
+        for seed, out in zip(seeds, _outcomes([*BASE, f"platforms.mode={mode}", *extra], seeds),
+                             strict=True):
+            rows.append({"what": mode, "seed": seed, "value": out["platform_margin_mean"]})
+    return pd.DataFrame(rows)
+
+
+def resourcing(seeds: Sequence[int], extra: Sequence[str]) -> pd.DataFrame:
+    """One row per (comparison, seed): mean re-sourcing ticks."""
+    disaster = [*BASE, "scenario=regional_disaster", *extra]
+    rows = []
+    for seed, out in zip(seeds, _outcomes(disaster, seeds), strict=True):
+        rows.append({"what": "default: member buyers", "seed": seed,
+                     "value": out["resourcing_ticks_members"]})
+        rows.append({"what": "default: non-member buyers", "seed": seed,
+                     "value": out["resourcing_ticks_nonmembers"]})
+    for label, overrides in (("every SME on one platform", EVERYONE),
+                             ("no platform members", NOBODY)):
+        for seed, out in zip(seeds, _outcomes([*disaster, *overrides], seeds), strict=True):
+            rows.append({"what": label, "seed": seed, "value": out["digital_agility"]})
+    return pd.DataFrame(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("what", choices=("margins", "resourcing"))
+    parser.add_argument("--seeds", type=int, default=12, help="seeds 1..N")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--out", help="CSV for the per-run rows")
+    args = parser.parse_args(argv)
+    if args.seeds < 1:
+        parser.error("--seeds must be >= 1")
+    seeds = range(1, args.seeds + 1)
+    runs = (margins if args.what == "margins" else resourcing)(seeds, args.set)
+    table = runs.groupby("what", sort=False)["value"].describe(
+        percentiles=[0.25, 0.5, 0.75])[["count", "min", "25%", "50%", "75%", "max"]]
+    with pd.option_context("display.width", 200):
+        print(table.round(4).to_string())
+    if args.what == "margins":
+        wide = runs.pivot(index="seed", columns="what", values="value")
+        print(f"full_managed < 0.15 in {int((wide['full_managed'] < 0.15).sum())}/"
+              f"{len(wide)} seeds; marketplace > full_managed in "
+              f"{int((wide['marketplace'] > wide['full_managed']).sum())}/{len(wide)}")
+    if args.out:
+        runs.round(4).to_csv(args.out, index=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
