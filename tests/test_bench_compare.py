@@ -1,0 +1,29 @@
+"""The before/after speed comparison runs both sides alternately and reports every run."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from experiments.benchmarks.compare import REPO, main
+
+
+def test_compares_a_git_revision_with_this_checkout(capsys: pytest.CaptureFixture[str]) -> None:
+    results = main(["--before", "HEAD", "--sizes", "200", "--ticks", "3", "--reps", "2"])
+    assert set(results) == {("before", 200), ("after", 200)}
+    assert all(len(rates) == 2 and min(rates) > 0 for rates in results.values())
+    out = capsys.readouterr().out
+    # Alternation: before, after, before, after.
+    sides = [line.split()[1] for line in out.splitlines() if line.startswith("rep=")]
+    assert sides == ["side=before", "side=after", "side=before", "side=after"]
+    assert "firms=200: median ticks/s before" in out
+    worktrees = subprocess.run(["git", "-C", str(REPO), "worktree", "list"], check=True,
+                               capture_output=True, text=True).stdout
+    assert "bench-" not in worktrees  # the temporary worktree of HEAD is removed
+
+
+def test_refuses_a_ticks_list_that_does_not_match_the_sizes() -> None:
+    with pytest.raises(SystemExit) as error:
+        main(["--before", str(REPO), "--sizes", "200", "300", "--ticks", "1", "2", "3"])
+    assert error.value.code == 2
