@@ -8,19 +8,28 @@ import pytest
 
 from experiments.benchmarks.compare import REPO, main
 
+IS_GIT = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--is-inside-work-tree"],
+                        capture_output=True, text=True).stdout.strip() == "true"
 
-def test_compares_a_git_revision_with_this_checkout(capsys: pytest.CaptureFixture[str]) -> None:
-    results = main(["--before", "HEAD", "--sizes", "200", "--ticks", "3", "--reps", "2"])
+
+def test_alternates_two_checkouts_and_reports_medians(capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    results = main(["--before", str(REPO), "--sizes", "200", "--ticks", "3", "--reps", "2"])
     assert set(results) == {("before", 200), ("after", 200)}
     assert all(len(rates) == 2 and min(rates) > 0 for rates in results.values())
     out = capsys.readouterr().out
-    # Alternation: before, after, before, after.
     sides = [line.split()[1] for line in out.splitlines() if line.startswith("rep=")]
     assert sides == ["side=before", "side=after", "side=before", "side=after"]
     assert "firms=200: median ticks/s before" in out
+
+
+@pytest.mark.skipif(not IS_GIT, reason="not a git checkout: no revision to materialise")
+def test_a_git_revision_runs_in_a_temporary_worktree_that_is_removed() -> None:
+    results = main(["--before", "HEAD", "--sizes", "200", "--ticks", "3", "--reps", "1"])
+    assert min(results[("before", 200)]) > 0
     worktrees = subprocess.run(["git", "-C", str(REPO), "worktree", "list"], check=True,
                                capture_output=True, text=True).stdout
-    assert "bench-" not in worktrees  # the temporary worktree of HEAD is removed
+    assert "bench-" not in worktrees
 
 
 def test_refuses_a_ticks_list_that_does_not_match_the_sizes() -> None:
