@@ -20,7 +20,9 @@ SHOCKED = ("network.n_firms=500", "ticks=120", "scenario.shocks.regional_disaste
            "scenario.shocks.regional_disaster.magnitude=1.0", "seed=3",
            # The patience-only exit rule: with the going-concern test firms survive this
            # shock, and the exit path must run here too.
-           "finance.max_debt_years=0")
+           "finance.max_debt_years=0",
+           # The engine before platforms acted (their data and membership are not behaviour).
+           "platforms.acting=false")
 
 
 def _run(overrides: tuple[str, ...], behaviour: bool = True) -> EcosystemModel:
@@ -100,7 +102,7 @@ def test_a_mechanism_that_is_off_leaves_its_state_alone() -> None:
 
 
 def test_all_off_noise_free_run_is_exactly_stationary() -> None:
-    model = _run(("scenario=none", "ticks=80", "network.n_firms=400",
+    model = _run(("scenario=none", "ticks=80", "network.n_firms=400", "platforms.acting=false",
                   "market.demand_noise_common=0", "market.demand_noise_idiosyncratic=0",
                   *ALL_OFF))
     series = model.timeseries()

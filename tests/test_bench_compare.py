@@ -36,3 +36,12 @@ def test_refuses_a_ticks_list_that_does_not_match_the_sizes() -> None:
     with pytest.raises(SystemExit) as error:
         main(["--before", str(REPO), "--sizes", "200", "300", "--ticks", "1", "2", "3"])
     assert error.value.code == 2
+
+
+def test_after_overrides_reach_the_after_side_only(capsys: pytest.CaptureFixture[str]) -> None:
+    # An override the model refuses: "before" runs (without it), then "after" fails with it.
+    with pytest.raises(subprocess.CalledProcessError) as error:
+        main(["--before", str(REPO), "--sizes", "200", "--ticks", "3", "--reps", "1",
+              "--after-set", "platforms.acting=maybe"])
+    assert "platforms.acting=maybe" in error.value.cmd
+    assert "rep=1 side=before firms=200" in capsys.readouterr().out

@@ -18,7 +18,7 @@ from abm.model import EcosystemModel
 from tests.test_process_boundary import HOOKS, ReadOnly, _guard_world
 
 SMALL = ("network.n_firms=300", "ticks=30", "scenario=none", "seed=4",
-         "platforms.membership_rate=0.4")
+         "platforms.membership_rate=0.4", "platforms.acting=false")
 
 
 def _model(*extra: str) -> EcosystemModel:

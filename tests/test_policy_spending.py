@@ -20,7 +20,7 @@ from abm.metrics.catalogue import CATALOGUE, INSTRUMENT_NAMES
 from abm.model import EcosystemModel
 
 BASE = ["network.n_firms=300", "scenario=regional_disaster", "ticks=160",
-        "scenario.shocks.regional_disaster.onset=60", "seed=5"]
+        "scenario.shocks.regional_disaster.onset=60", "seed=5", "platforms.acting=false"]
 BUDGET = 3000.0  # small enough to bind within a year
 SWITCH = 70
 

@@ -31,8 +31,7 @@ def test_policy_comparison_expands_the_registry_and_crosses_seeds() -> None:
     check_instruments(cfg)
     runs = build_runs(cfg)
     scenarios = cfg["design"]["parameters"]["scenario"]
-    # platform_regulation needs acting platforms, which the default base does not switch on.
-    applicable = set(INSTRUMENTS) - {"platform_regulation"}
+    applicable = set(INSTRUMENTS)  # platforms act by default, so platform_regulation applies
     policies = {"baseline", *applicable, *("[" + ",".join(m) + "]" for m in cfg["mixes"])}
     assert {r.params["policy"] for r in runs} == policies
     assert len(runs) == len(scenarios) * len(policies) * 3
@@ -41,13 +40,12 @@ def test_policy_comparison_expands_the_registry_and_crosses_seeds() -> None:
 
 def test_registry_leaves_out_instruments_the_base_config_refuses() -> None:
     load_plugins()
-    cfg = load_experiment("policy_comparison", ["size.seeds=1"])
+    cfg = load_experiment("policy_comparison", ["size.seeds=1", 'base=["platforms.acting=false"]'])
     left_out: dict[str, str] = {}
     policies = {r.params["policy"] for r in build_runs(cfg, left_out)}
     assert "platform_regulation" not in policies
     assert "platforms.acting" in left_out["platform_regulation"]  # the reason is kept
-    acting = load_experiment("policy_comparison",
-                             ["size.seeds=1", 'base=["platforms.acting=true"]'])
+    acting = load_experiment("policy_comparison", ["size.seeds=1"])  # acting by default
     assert "platform_regulation" in {r.params["policy"] for r in build_runs(acting)}
 
 

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[RenderContext]:
     """The rendered app on a 400-firm network with a funded regulator."""
-    monkeypatch.setenv(OVERRIDES_ENV, "network.n_firms=400 policy.budget_per_year=20000")
+    monkeypatch.setenv(OVERRIDES_ENV, "network.n_firms=400 policy.budget_per_year=20000 "
+                       "platforms.acting=false")
     _, rc = solara.render(_App(), handle_error=False)
     yield rc
     rc.close()

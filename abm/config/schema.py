@@ -264,10 +264,11 @@ class PolicyConfig:
 class PlatformConfig:
     """Digital platforms (spec §1, §7; mechanisms in ``abm.platforms``, ODD "Platforms")."""
 
-    acting: bool = param(False, unit="flag",
+    acting: bool = param(True, unit="flag",
         meaning="platforms act: fees on all platform sales, modes, membership dynamics, data "
         "sharing, visible pool (issue 9); off, they only collect the commission on members' "
-        "exports", source="staged landing: on once re-calibrated (ODD 7.13)")
+        "exports (the engine before issue 9)",
+        source="issue 9; meets the recovery pattern targets (ODD 7.15)")
     n_platforms: int = param(2, low=0, high=100, unit="count",
         meaning="platforms (0: no platform process; the engine alone)", source="S004")
     membership_rate: float = param(0.15, low=0.0, high=1.0, unit="share",
