@@ -44,8 +44,11 @@ def tick_row(firms: FirmState, links: LinkState, ledger: Ledger, produced: np.nd
     squares = np.bincount(key, weights=weight**2, minlength=firms.input_inventory.size)
     has = total > 0
     slots_supplied = int(np.count_nonzero(has))
-    hhi = (float(np.divide(squares, total * total, out=np.zeros_like(total), where=has).sum()
-                 / slots_supplied) if slots_supplied else 0.0)
+    # Weights are >= 0, so a slot without weight has squares == 0 too: dividing it by 1 gives
+    # the 0 a masked divide would write, without the mask's slower path.
+    denominator = total * total
+    denominator[~has] = 1.0
+    hhi = float((squares / denominator).sum() / slots_supplied) if slots_supplied else 0.0
     return {
         # np.minimum keeps a NaN (Python's min(1.0, nan) would read 1.0).
         "performance": float(np.minimum(1.0, delivered / due)) if due > 0 else 1.0,
