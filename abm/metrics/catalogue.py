@@ -183,6 +183,9 @@ _PLATFORMS = [
             right_axis=True),
     *(_series(f"platform{k}_members", "firms", f"alive members of platform {k}",
               panel=PLATFORMS, right_axis=True) for k in range(MAX_REPORTED_PLATFORMS)),
+    _series("export_performance_members", "share", "platform members' export sales "
+            "delivered on schedule / their export demand due (1 when none falls due)", 0, 1,
+            panel=PLATFORMS),
 ]
 _PLATFORM_RESULTS = [
     _summary("platform_revenue_total", "money", "fees collected by all platforms over the run "
@@ -199,6 +202,9 @@ _PLATFORM_RESULTS = [
              "members over the run (routed orders among them)"),
     _summary("chokepoint_surcharge_members_total", "money", "extra export freight platform "
              "members paid during logistics chokepoints over the run"),
+    _summary("export_loss_members", "ticks", "sum of 1 - export_performance_members from "
+             "the first logistics-chokepoint tick to the end of the run", 0, INF,
+             "no logistics chokepoint in the run"),
     _summary("warehouse_served_total", "units", "export units members served from overseas "
              "warehouses during chokepoints over the run"),
     _summary("sea_transit_members", "ticks", "mean transit time of this tick's shipments on "

@@ -173,7 +173,9 @@ class PlatformProcess(Process):
 
     # ------------------------------------------------------------------ phase 5
     def ration(self, world: World, levers: RationingLevers) -> RationingLevers:
-        """Members' sea shipments leave from overseas warehouses: shorter transit."""
+        """Members' sea shipments leave from overseas warehouses: shorter transit. During a
+        chokepoint members' forward stocks bridge (part of) the export route's delay; members'
+        export deliveries are recorded on their own."""
         if not self.acting:
             return levers
         firms, links = world.firms, world.links
@@ -181,6 +183,12 @@ class PlatformProcess(Process):
         if levers.lead_factor is not None:
             factor = factor * levers.lead_factor
         self.sea_transit += transit_means(firms, links, world.extra_sea_lead, factor)
+        levers = replace(levers, export_tracked=(firms.platform >= 0) & firms.alive)
+        if world.extra_sea_lead > 0 and self.cfg.warehouse_weeks > 0:
+            cover = self.logistics.cover(firms)
+            if levers.export_cover is not None:
+                cover = cover + levers.export_cover
+            levers = replace(levers, export_cover=cover)
         if self.cfg.member_sea_lead_factor == 1.0:
             return levers
         return replace(levers, lead_factor=factor)
@@ -193,7 +201,7 @@ class PlatformProcess(Process):
         firms = world.firms
         to_members, export = fees.platform_units(firms, world.links, shipped, export_sales)
         self.freight_due, warehouse = self.logistics.step(firms, export_sales,
-                                                          world.extra_sea_lead > 0)
+                                                          world.extra_sea_lead)
         self.fee_due = self._fees(to_members, export) * firms.alive + warehouse
         self.sales_average = finance.update_sales(self.sales_average,
                                                   firms.price * (to_members + export))
@@ -354,6 +362,15 @@ class PlatformProcess(Process):
                for k in range(min(self.n_platforms, MAX_REPORTED_PLATFORMS))},
         }
 
+    def _export_loss(self) -> float:
+        """Sum of members' export delivery shortfalls from the first chokepoint tick on."""
+        run = self.world.timeseries()
+        choked = run["extra_sea_lead"].to_numpy() > 0
+        if not choked.any():
+            return float("nan")
+        performance = run["export_performance_members"].to_numpy()
+        return float((1.0 - performance[int(np.argmax(choked)):]).sum())
+
     def outcomes(self) -> dict[str, float]:
         """Run totals: revenue, joins, leaves, mean margin, re-sourcing by membership."""
         if not self.acting:
@@ -377,6 +394,7 @@ class PlatformProcess(Process):
             "platform_member_wins_total": float(self.member_wins),
             "chokepoint_surcharge_members_total": self.logistics.surcharge_members,
             "warehouse_served_total": self.logistics.served_from_stock,
+            "export_loss_members": self._export_loss(),
             "platform_member_exits_total": float(self.member_exits),
             "green_verified_demand_share": (self.green_share_sum / self.green_share_ticks
                                             if self.green_share_ticks else float("nan")),
