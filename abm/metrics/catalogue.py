@@ -194,10 +194,20 @@ _PLATFORM_RESULTS = [
     _summary("platform_leaves_total", "firms", "leaves over the run"),
     _summary("platform_margin_mean", "share", "mean over ticks of platform_margin", -INF, 1,
              "no platform sales in the run"),
-    _summary("resourcing_ticks_members", "ticks", "mean ticks from a supplier's failure to its "
-             "replacement, buyers on a platform", nan="no replacement by a member"),
+    _summary("resourcing_ticks_members", "ticks", "mean ticks from a supplier's failure to a "
+             "new supplier found by search (links a completed search moved), buyers on a "
+             "platform", nan="no search completed by a member"),
     _summary("resourcing_ticks_nonmembers", "ticks", "as resourcing_ticks_members, buyers on "
-             "no platform", nan="no replacement by a non-member"),
+             "no platform", nan="no search completed by a non-member"),
+    _summary("return_ticks_members", "ticks", "mean ticks from a supplier's failure to the "
+             "buyer's return to it (relationship memory), buyers on a platform",
+             nan="no return by a member"),
+    _summary("return_ticks_nonmembers", "ticks", "as return_ticks_members, buyers on no "
+             "platform", nan="no return by a non-member"),
+    _summary("resourcing_searches_total", "links", "links moved to a new supplier by a "
+             "completed search over the run"),
+    _summary("resourcing_returns_total", "links", "links returned to the supplier whose "
+             "failure they left over the run"),
     _summary("platform_member_wins_total", "links", "replacement links won by SME platform "
              "members over the run (routed orders among them)"),
     _summary("chokepoint_surcharge_members_total", "money", "extra export freight platform "

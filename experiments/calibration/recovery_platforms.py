@@ -5,10 +5,18 @@ membership after a regional disaster, overseas warehouses in a logistics chokepo
 defaults with ``platforms.acting=true`` in ``marketplace`` and in ``full_managed`` mode (seed
 002: full-managed squeezes it below 15%; marketplace should stay clearly higher).
 
-``resourcing``: after the default regional disaster, mean re-sourcing time (ticks from a
-supplier's failure to its replacement) of buyers on a platform and on none, in the same runs
-at the default membership (``resourcing_ticks_members`` / ``_nonmembers``), and across
-configurations: every SME on one platform against no platform members (membership fixed).
+``resourcing``: after the default regional disaster, mean search time (ticks from a
+supplier's failure to a new supplier found by search, ``resourcing_ticks_members`` /
+``_nonmembers``) and return time (to the supplier that failed, relationship memory,
+``return_ticks_*``) of buyers on a platform and on none, in the same runs at the default
+membership, with the numbers of links searched and returned; and across configurations: every
+SME on one platform against no platform members (membership fixed; ``digital_agility``, the
+mean search time of all buyers). A default 6-week disaster is bridged by stocks in small
+economies (no link re-sourced); the issue's 20-week total outage is::
+
+    python -m experiments.calibration.recovery_platforms resourcing --seeds 12 \
+        --set scenario.shocks.regional_disaster.magnitude=1.0 \
+        --set scenario.shocks.regional_disaster.duration=20
 ``warehouses``: the default logistics chokepoint with ``platforms.warehouse_weeks`` 0 and 4
 (same seeds): the economy's ``resilience_loss``, members' ``export_loss_members`` and members'
 on-time export share over the ticks whose export deliveries the chokepoint can delay (from its
@@ -65,10 +73,14 @@ def resourcing(seeds: Sequence[int], extra: Sequence[str]) -> pd.DataFrame:
     disaster = [*BASE, "scenario=regional_disaster", *extra]
     rows = []
     for seed, out in zip(seeds, _outcomes(disaster, seeds), strict=True):
-        rows.append({"what": "default: member buyers", "seed": seed,
-                     "value": out["resourcing_ticks_members"]})
-        rows.append({"what": "default: non-member buyers", "seed": seed,
-                     "value": out["resourcing_ticks_nonmembers"]})
+        for label, key in (("default: search, member buyers", "resourcing_ticks_members"),
+                           ("default: search, non-member buyers",
+                            "resourcing_ticks_nonmembers"),
+                           ("default: return, member buyers", "return_ticks_members"),
+                           ("default: return, non-member buyers", "return_ticks_nonmembers"),
+                           ("default: links searched", "resourcing_searches_total"),
+                           ("default: links returned", "resourcing_returns_total")):
+            rows.append({"what": label, "seed": seed, "value": out[key]})
     for label, overrides in (("every SME on one platform", EVERYONE),
                              ("no platform members", NOBODY)):
         for seed, out in zip(seeds, _outcomes([*disaster, *overrides], seeds), strict=True):
