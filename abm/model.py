@@ -59,7 +59,7 @@ from abm.market.accounts import Ledger, operating_profit, settle_accounts, stead
 from abm.market.canvassing import Canvassing
 from abm.market.demand import draw_final_demand, reweight_final_demand
 from abm.market.entry_exit import ExitRule, admit_entrants, remove_firms
-from abm.market.logistics import Pipeline, receive
+from abm.market.logistics import Pipeline, on_time_share, receive, ship_exports
 from abm.market.ordering import place_orders, update_forecasts
 from abm.market.production import ProductionResult, adjust_capacity, produce_and_ship
 from abm.market.relationships import RelationshipMemory
@@ -392,6 +392,7 @@ class EcosystemModel(mesa.Model):
         written_off_in_transit = self._logistics(tick, result, rationing, domestic, export,
                                                  export_sales)  # 6 logistics
         delivered, due = self.pipeline.market_arrivals(tick)
+        tracked = self.pipeline.tracked_arrivals(tick)  # members' exports (platforms)
         for process, world in processes:
             process.sales(world, result.shipped, export_sales)
 
@@ -445,6 +446,8 @@ class EcosystemModel(mesa.Model):
                     "entries": len(entering)})
         for process in self.processes:
             row.update(process.tick_metrics())
+        if rationing.export_tracked is not None:
+            row["export_performance_members"] = on_time_share(*tracked)
         check_finite(tick, firms, links, row, MAY_BE_NAN)  # non-finite state fails the run
         self.recorder.record(tick, row)
         self.running = tick < cfg.ticks
@@ -464,6 +467,10 @@ class EcosystemModel(mesa.Model):
         self.pipeline.ship_to_market(
             tick, np.array([result.final_sales.sum() - export_sales.sum(), export_sales.sum()]),
             np.array([domestic.sum(), export.sum()]), market_lead_now, self.market_lead)
+        if rationing.export_cover is not None or rationing.export_tracked is not None:
+            ship_exports(self.pipeline, tick, export_sales, export, rationing.export_cover,
+                         rationing.export_tracked, int(market_lead_now[1]),
+                         int(self.market_lead[1]))
         return receive(self.pipeline, tick, firms, links)
 
     def _sourcing(self, tick: int, result: ProductionResult) -> tuple[np.ndarray, int]:

@@ -119,10 +119,18 @@ class RationingLevers:
             (only with ``market.rationing=priority``; None: proportional rationing).
         lead_factor: per link, multiplier on the transit lead time of this tick's shipments
             (rounded up, at least one tick; None: 1).
+        export_cover: per firm, ticks of a chokepoint's extra delay on the export route that
+            its forward stock near the export market absorbs (an overseas warehouse): its
+            export sales reach customers after ``nominal + max(0, extra - cover)`` ticks
+            (whole ticks of cover count; None: no cover, the route's lead).
+        export_tracked: per firm, True if its export deliveries are also recorded on their
+            own (platform members: series ``export_performance_members``; None: not recorded).
     """
 
     priority: np.ndarray | None = None
     lead_factor: np.ndarray | None = None
+    export_cover: np.ndarray | None = None
+    export_tracked: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

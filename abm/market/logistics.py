@@ -4,6 +4,12 @@ A shipment dispatched at tick ``t`` with lead time ``L`` (>= 1) lands in row ``(
 and is unloaded in the logistics phase of tick ``t + L``; its goods can be used from tick
 ``t + L + 1`` on. Because each link owns one column, dispatching is a plain fancy-indexed add
 with no collisions.
+
+A forward stock near the export market (platform members' overseas warehouses) bridges part
+of a chokepoint's delay: those firms' export sales get their own, shorter lead time
+(:meth:`Pipeline.advance_export`). A *tracked* share of the export route (members' sales)
+is also recorded on its own, as a record beside the goods, not as more goods
+(:meth:`Pipeline.track_export`).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ class Pipeline:
         self.links = np.zeros((horizon, len(link_flow)))
         self.market = np.zeros((horizon, 2))
         self.market_due = np.zeros((horizon, 2))
+        self.tracked = np.zeros((horizon, 2))  # tracked exports: (delivered, due) per row
         # Shipments made before tick 1 arrive at ticks 1..L: the steady state's pipeline.
         ahead = np.arange(horizon)[:, None]
         self.links[:] = np.where((ahead >= 1) & (ahead <= link_lead[None, :]), link_flow, 0.0)
@@ -69,6 +76,31 @@ class Pipeline:
         self.market[(tick + lead_now) % self.horizon, cols] += delivered
         self.market_due[(tick + lead_nominal) % self.horizon, cols] += demanded
 
+    def advance_export(self, tick: int, units: np.ndarray, lead: np.ndarray, lead_now: int
+                       ) -> None:
+        """Move export sales (already sent with ``lead_now``) to their own lead times: per
+        firm, ``units`` arrive after ``lead`` ticks instead (a forward stock near the market
+        bridges part of the route's delay)."""
+        moved = units * (lead != lead_now)
+        if not moved.any():
+            return
+        self.market[(tick + lead_now) % self.horizon, MARKET_EXPORT] -= float(moved.sum())
+        np.add.at(self.market[:, MARKET_EXPORT], (tick + lead) % self.horizon, moved)
+
+    def track_export(self, tick: int, units: np.ndarray, lead: np.ndarray, demanded: float,
+                     lead_nominal: int) -> None:
+        """Record the tracked exports of this tick: per firm, ``units`` arrive after ``lead``
+        ticks; ``demanded`` falls due after the nominal lead."""
+        np.add.at(self.tracked[:, 0], (tick + lead) % self.horizon, units)
+        self.tracked[(tick + lead_nominal) % self.horizon, 1] += demanded
+
+    def tracked_arrivals(self, tick: int) -> tuple[float, float]:
+        """(delivered, due) of the tracked exports at ``tick`` (the row is cleared)."""
+        row = tick % self.horizon
+        delivered, due = float(self.tracked[row, 0]), float(self.tracked[row, 1])
+        self.tracked[row] = 0.0
+        return delivered, due
+
     def market_arrivals(self, tick: int) -> tuple[float, float]:
         """(delivered, due) to final customers at ``tick``, summed over routes."""
         row = tick % self.horizon
@@ -90,7 +122,7 @@ class Pipeline:
         """
         old = self.horizon
         ahead = tick + np.arange(1, old)
-        for name in ("links", "market", "market_due"):
+        for name in ("links", "market", "market_due", "tracked"):
             buffer = getattr(self, name)
             grown = np.zeros((horizon, *buffer.shape[1:]))
             grown[ahead % horizon] = buffer[ahead % old]
@@ -121,3 +153,38 @@ def receive(pipeline: Pipeline, tick: int, firms: FirmState, links: LinkState) -
     firms.input_inventory += inflow
     firms.on_order = np.maximum(firms.on_order - inflow, 0.0)
     return written_off
+
+
+def ship_exports(pipeline: Pipeline, tick: int, sales: np.ndarray, demand: np.ndarray,
+                 cover: np.ndarray | None, tracked: np.ndarray | None, lead_now: int,
+                 lead_nominal: int) -> None:
+    """Give each firm's export sales its own lead when a forward stock bridges part of a
+    chokepoint's delay, and record the tracked firms' exports (after
+    :meth:`Pipeline.ship_to_market` sent all exports on the route).
+
+    Args:
+        pipeline: the logistics pipeline.
+        tick: this tick.
+        sales: per firm, export units sold this tick.
+        demand: per firm, export units demanded this tick (due after the nominal lead).
+        cover: per firm, ticks of the route's extra delay its forward stock absorbs (None:
+            none); whole ticks count.
+        tracked: per firm, True if its exports are recorded on their own (None: none).
+        lead_now: this tick's lead time of the export route (chokepoint delay included).
+        lead_nominal: the export route's nominal lead time.
+    """
+    lead = np.full(len(sales), lead_now, dtype=np.intp)
+    if cover is not None and lead_now > lead_nominal:
+        # The tolerance keeps a full stock of W weeks from counting as W - 1 after rounding.
+        bridged = np.floor(cover + 1e-9).astype(np.intp)
+        lead = lead_nominal + np.maximum(0, lead_now - lead_nominal - bridged)
+        pipeline.advance_export(tick, sales, lead, lead_now)
+    if tracked is not None:
+        pipeline.track_export(tick, sales[tracked], lead[tracked], float(demand[tracked].sum()),
+                              lead_nominal)
+
+
+def on_time_share(delivered: float, due: float) -> float:
+    """Deliveries on schedule as a share of what fell due (1 when nothing fell due), as the
+    engine's ``performance``."""
+    return min(1.0, delivered / due) if due > 0 else 1.0

@@ -183,6 +183,9 @@ _PLATFORMS = [
             right_axis=True),
     *(_series(f"platform{k}_members", "firms", f"alive members of platform {k}",
               panel=PLATFORMS, right_axis=True) for k in range(MAX_REPORTED_PLATFORMS)),
+    _series("export_performance_members", "share", "platform members' export sales "
+            "delivered on schedule / their export demand due (1 when none falls due)", 0, 1,
+            panel=PLATFORMS),
 ]
 _PLATFORM_RESULTS = [
     _summary("platform_revenue_total", "money", "fees collected by all platforms over the run "
@@ -191,14 +194,27 @@ _PLATFORM_RESULTS = [
     _summary("platform_leaves_total", "firms", "leaves over the run"),
     _summary("platform_margin_mean", "share", "mean over ticks of platform_margin", -INF, 1,
              "no platform sales in the run"),
-    _summary("resourcing_ticks_members", "ticks", "mean ticks from a supplier's failure to its "
-             "replacement, buyers on a platform", nan="no replacement by a member"),
+    _summary("resourcing_ticks_members", "ticks", "mean ticks from a supplier's failure to a "
+             "new supplier found by search (links a completed search moved), buyers on a "
+             "platform", nan="no search completed by a member"),
     _summary("resourcing_ticks_nonmembers", "ticks", "as resourcing_ticks_members, buyers on "
-             "no platform", nan="no replacement by a non-member"),
+             "no platform", nan="no search completed by a non-member"),
+    _summary("return_ticks_members", "ticks", "mean ticks from a supplier's failure to the "
+             "buyer's return to it (relationship memory), buyers on a platform",
+             nan="no return by a member"),
+    _summary("return_ticks_nonmembers", "ticks", "as return_ticks_members, buyers on no "
+             "platform", nan="no return by a non-member"),
+    _summary("resourcing_searches_total", "links", "links moved to a new supplier by a "
+             "completed search over the run"),
+    _summary("resourcing_returns_total", "links", "links returned to the supplier whose "
+             "failure they left over the run"),
     _summary("platform_member_wins_total", "links", "replacement links won by SME platform "
              "members over the run (routed orders among them)"),
     _summary("chokepoint_surcharge_members_total", "money", "extra export freight platform "
              "members paid during logistics chokepoints over the run"),
+    _summary("export_loss_members", "ticks", "sum of 1 - export_performance_members from "
+             "the first logistics-chokepoint tick to the end of the run", 0, INF,
+             "no logistics chokepoint in the run"),
     _summary("warehouse_served_total", "units", "export units members served from overseas "
              "warehouses during chokepoints over the run"),
     _summary("sea_transit_members", "ticks", "mean transit time of this tick's shipments on "

@@ -10,11 +10,19 @@ model).
 
 *Overseas warehouses.* A platform member keeps a forward stock of ``warehouse_weeks`` weeks of
 its steady exports in the platform's warehouse near the export market, paying the platform
-``warehouse_fee`` of the stock's list value per week (platform revenue). During a chokepoint it
-serves its export sales from that stock first: those units reach customers from the warehouse
-and pay no surcharge; the stock is restocked (at normal freight) once the route reopens. The
-warehouse is modelled by the timing and cost of export freight, not as extra goods: the
-quantities sold and shipped are the engine's, so the goods balance is unchanged.
+``warehouse_fee`` of the stock's list value per week (platform revenue). Customers are served
+from that stock and it is replenished by sea. A chokepoint that lengthens the route by ``E``
+ticks opens a gap of ``E`` weeks in the replenishment flow, once: the member serves the gap
+from its stock (those units reach customers on time and pay no surcharge; later exports were
+shipped through the choked route and pay it), so a stock of ``W >= E`` weeks absorbs the delay
+in full and ends the chokepoint ``E`` weeks lower; a smaller one absorbs ``W`` of the ``E``
+ticks. Timing follows from the same state: the process hands the engine the cover, the weeks
+of stock the member held when the chokepoint began (``RationingLevers.export_cover``, phase 5),
+and the member's export sales reach customers after ``nominal + max(0, E - cover)`` ticks
+(:func:`abm.market.logistics.ship_exports`); non-members' after ``nominal + E``. The stock is
+restocked (at normal freight) once the route reopens. The warehouse is modelled by the timing
+and cost of export freight, not as extra goods: the quantities sold and shipped are the
+engine's, so the goods balance is unchanged.
 
 *Member-specific sea lead times.* A member's shipments on sea links (to or from an overseas
 region) leave from the platform's overseas warehouse near the buyer, restocked in bulk, so
@@ -48,6 +56,7 @@ class ExportLogistics:
         self.steady_export = np.where(firms.tier == ASSEMBLY_TIER,
                                       firms.normal_output * export_share, 0.0)
         self.stock = self.target(firms)
+        self.drawn = np.zeros(firms.n)  # units drawn from the stock in this chokepoint
         self.surcharge_members = 0.0  # chokepoint surcharge paid by members, run total
         self.served_from_stock = 0.0  # export units served from warehouses, run total
 
@@ -55,14 +64,26 @@ class ExportLogistics:
         """Per firm, the forward stock it keeps (units; 0 for non-members)."""
         return self.cfg.warehouse_weeks * self.steady_export * (firms.platform >= 0)
 
-    def step(self, firms: FirmState, export: np.ndarray, choked: bool
+    def available(self, firms: FirmState) -> np.ndarray:
+        """Per firm, the forward stock it holds now (units; what is left of the stock, at most
+        today's target: a firm that left keeps none)."""
+        return np.minimum(self.stock, self.target(firms))
+
+    def cover(self, firms: FirmState) -> np.ndarray:
+        """Per firm, the weeks of steady exports its stock held when the current chokepoint
+        began (before one: now): the ticks of the route's extra delay it absorbs."""
+        held = self.available(firms) + self.drawn * (self.target(firms) > 0)
+        return np.divide(held, self.steady_export, out=np.zeros(firms.n),
+                         where=self.steady_export > 0)
+
+    def step(self, firms: FirmState, export: np.ndarray, extra: int
              ) -> tuple[np.ndarray, np.ndarray]:
         """One tick of export freight.
 
         Args:
             firms: firm state (prices, membership).
             export: per firm, export units sold this tick.
-            choked: a chokepoint lengthens sea routes this tick.
+            extra: ticks a chokepoint adds to sea routes this tick (0: none).
 
         Returns:
             Per firm, the freight cost (``logistics``) and the warehouse fee due to its
@@ -70,11 +91,14 @@ class ExportLogistics:
         """
         cfg, price = self.cfg, firms.price
         target = self.target(firms)
-        self.stock = np.minimum(self.stock, target)  # a firm that left keeps no stock
+        self.stock = self.available(firms)
+        self.drawn = self.drawn * (target > 0)
         freight = cfg.logistics_cost * price * export
-        if choked:
-            served = np.minimum(export, self.stock)
+        if extra > 0:  # serve the replenishment gap (extra weeks of exports) from stock
+            gap = np.maximum(extra * self.steady_export - self.drawn, 0.0)
+            served = np.minimum(np.minimum(export, self.stock), gap)
             self.stock = self.stock - served
+            self.drawn = self.drawn + served
             surcharge = cfg.chokepoint_surcharge * price * (export - served)
             member = firms.platform >= 0
             self.surcharge_members += float(surcharge[member].sum())
@@ -84,6 +108,7 @@ class ExportLogistics:
             refill = target - self.stock
             freight = freight + cfg.logistics_cost * price * refill
             self.stock = target
+            self.drawn = np.zeros(firms.n)
         fee = cfg.warehouse_fee * price * self.stock
         return freight * firms.alive, fee * firms.alive
 

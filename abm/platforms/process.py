@@ -42,6 +42,7 @@ from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
 from abm.platforms import audits, data, fees, finance, green, membership, routing, saas
 from abm.platforms.logistics import ExportLogistics, member_lead_factor, transit_means
 from abm.platforms.matching import VisiblePool, search_factor
+from abm.platforms.resourcing import ResourcingTimes
 
 
 @PROCESSES.register("platforms")
@@ -103,8 +104,7 @@ class PlatformProcess(Process):
         self.joins_total = self.leaves_total = 0
         self.margin_sum, self.margin_ticks = 0.0, 0
         self.member_wins = 0  # replacement links won by SME members
-        self.failed_seen = world.links.failed_at.copy()
-        self.waits: list[tuple[np.ndarray, np.ndarray]] = []  # (ticks waited, buyer member?)
+        self.resourcing = ResourcingTimes(world.links)
 
     def export_take(self) -> np.ndarray:
         """Per firm, the share of the list price of an export sale its platform would keep
@@ -173,7 +173,9 @@ class PlatformProcess(Process):
 
     # ------------------------------------------------------------------ phase 5
     def ration(self, world: World, levers: RationingLevers) -> RationingLevers:
-        """Members' sea shipments leave from overseas warehouses: shorter transit."""
+        """Members' sea shipments leave from overseas warehouses: shorter transit. During a
+        chokepoint members' forward stocks bridge (part of) the export route's delay; members'
+        export deliveries are recorded on their own."""
         if not self.acting:
             return levers
         firms, links = world.firms, world.links
@@ -181,6 +183,12 @@ class PlatformProcess(Process):
         if levers.lead_factor is not None:
             factor = factor * levers.lead_factor
         self.sea_transit += transit_means(firms, links, world.extra_sea_lead, factor)
+        levers = replace(levers, export_tracked=(firms.platform >= 0) & firms.alive)
+        if world.extra_sea_lead > 0 and self.cfg.warehouse_weeks > 0:
+            cover = self.logistics.cover(firms)
+            if levers.export_cover is not None:
+                cover = cover + levers.export_cover
+            levers = replace(levers, export_cover=cover)
         if self.cfg.member_sea_lead_factor == 1.0:
             return levers
         return replace(levers, lead_factor=factor)
@@ -193,7 +201,7 @@ class PlatformProcess(Process):
         firms = world.firms
         to_members, export = fees.platform_units(firms, world.links, shipped, export_sales)
         self.freight_due, warehouse = self.logistics.step(firms, export_sales,
-                                                          world.extra_sea_lead > 0)
+                                                          world.extra_sea_lead)
         self.fee_due = self._fees(to_members, export) * firms.alive + warehouse
         self.sales_average = finance.update_sales(self.sales_average,
                                                   firms.price * (to_members + export))
@@ -222,7 +230,7 @@ class PlatformProcess(Process):
         """Buyers search their visible pool."""
         if not self.acting:
             return levers
-        self.failed_seen = world.links.failed_at.copy()
+        self.resourcing.before(world.links)
         supported = world.platform_levers.routed  # SMEs a policy supports with routed orders
         routed = None
         if self.order_routing or supported is not None:
@@ -243,16 +251,16 @@ class PlatformProcess(Process):
         return self.pool(buyers, candidates, self.visibility_rng)
 
     def after_sourcing(self, world: World, tick: int, rewired: np.ndarray) -> None:
-        """Remember new contacts; record re-sourcing times by the buyer's membership."""
+        """Remember new contacts; record search and return times by the buyer's membership
+        (:mod:`~abm.platforms.resourcing`)."""
         if not self.acting or not len(rewired):
             return
         if self.pool is not None:
             self.pool.remember(rewired)
-        buyer = world.links.buyer[rewired]
         firms, supplier = world.firms, world.links.supplier[rewired]
         self.member_wins += int(((firms.platform[supplier] >= 0)
                                  & ~firms.chain_leader[supplier]).sum())
-        self.waits.append((tick - self.failed_seen[rewired], world.firms.platform[buyer] >= 0))
+        self.resourcing.after(firms, world.links, tick, rewired)
 
     # ----------------------------------------------------------------- phase 10
     def investment(self, world: World, levers: InvestmentLevers) -> InvestmentLevers:
@@ -354,29 +362,30 @@ class PlatformProcess(Process):
                for k in range(min(self.n_platforms, MAX_REPORTED_PLATFORMS))},
         }
 
+    def _export_loss(self) -> float:
+        """Sum of members' export delivery shortfalls from the first chokepoint tick on."""
+        run = self.world.timeseries()
+        choked = run["extra_sea_lead"].to_numpy() > 0
+        if not choked.any():
+            return float("nan")
+        performance = run["export_performance_members"].to_numpy()
+        return float((1.0 - performance[int(np.argmax(choked)):]).sum())
+
     def outcomes(self) -> dict[str, float]:
         """Run totals: revenue, joins, leaves, mean margin, re-sourcing by membership."""
         if not self.acting:
             return {}
-        waits = [w for w, _ in self.waits]
-        member = [m for _, m in self.waits]
-        waits_all = np.concatenate(waits) if waits else np.empty(0)
-        member_all = np.concatenate(member) if member else np.empty(0, dtype=bool)
-
-        def mean(x: np.ndarray) -> float:
-            return float(x.mean()) if len(x) else float("nan")
-
         return {
+            **self.resourcing.outcomes(),
             "platform_revenue_total": self.revenue_total,
             "platform_joins_total": float(self.joins_total),
             "platform_leaves_total": float(self.leaves_total),
             "platform_margin_mean": (self.margin_sum / self.margin_ticks if self.margin_ticks
                                      else float("nan")),
-            "resourcing_ticks_members": mean(waits_all[member_all]),
-            "resourcing_ticks_nonmembers": mean(waits_all[~member_all]),
             "platform_member_wins_total": float(self.member_wins),
             "chokepoint_surcharge_members_total": self.logistics.surcharge_members,
             "warehouse_served_total": self.logistics.served_from_stock,
+            "export_loss_members": self._export_loss(),
             "platform_member_exits_total": float(self.member_exits),
             "green_verified_demand_share": (self.green_share_sum / self.green_share_ticks
                                             if self.green_share_ticks else float("nan")),
