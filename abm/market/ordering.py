@@ -81,6 +81,13 @@ def place_orders(firms: FirmState, links: LinkState, cfg: MarketConfig,
     cover += REVIEW_TICKS
     cover += safety_weeks
     gap = np.multiply(use, cover, out=cover)  # the target position
+    # ... plus the inputs of the arrears the firm owes its customers (what it failed to ship
+    # so far; the tick's new orders are added below), as MRP nets open customer orders: a
+    # firm that planned inputs for its incoming-order forecast alone would never work off
+    # a backlog once its buyers stopped re-ordering (ODD 7.2, issue 10).
+    arrears = np.bincount(links.supplier, weights=links.backlog * links.active,
+                          minlength=firms.n)
+    gap += firms.input_coef * arrears[:, None]
     gap -= firms.input_inventory
     gap -= firms.on_order
     gap *= cfg.inventory_adjustment
