@@ -4,8 +4,9 @@ Each firm smooths the demand it sees (final demand at assemblers, incoming order
 exponentially. For every input slot it targets an inventory position (on hand + on order)
 covering expected use over the slot's lead time, this tick's use and the safety stock, plus
 the inputs of the arrears it owes its customers (as MRP nets open orders), and orders its
-expected use plus a share ``inventory_adjustment`` of the gap between target and position (never a negative order). With a share of 1 this is the classic order-up-to policy;
-smaller shares smooth orders (the APIOBPCS family, John, Naim and Towill 1994; Disney and
+expected use plus a share ``inventory_adjustment`` of the gap between target and position
+(never a negative order). With a share of 1 this is the classic order-up-to policy; smaller
+shares smooth orders (the APIOBPCS family, John, Naim and Towill 1994; Disney and
 Towill 2003). The order is split over the slot's live suppliers by their order shares weighted
 by each supplier's recent fill rate, so a buyer with two suppliers leans on the one that
 delivers (the point of dual sourcing and backup suppliers).
