@@ -33,11 +33,34 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import SourcingConfig
+from abm.core.rules import REVIEW_TICKS
 from abm.core.state import NOT_SEARCHING, FirmState, LinkState
 from abm.market.canvassing import expected_volume
 from abm.market.sourcing import SupplierMarket, cancel_backlog, resplit_shares
 
 RETRY_TICKS = 13  # a quarter: how long a buyer waits after finding its former supplier blocked
+
+
+def cancel_piled_orders(firms: FirmState, links: LinkState, back: np.ndarray) -> None:
+    """On the slots of the ``back`` rows (buyers just back with their former supplier), cancel
+    what the slot's other suppliers owe beyond their new share's expected volume over their
+    lead time and one review: the orders the buyer piled on them while the former supplier was
+    away. The buyer's on-order falls by as much, so its order-up-to rule re-orders it, split
+    by the re-split shares (mostly from the supplier it is back with)."""
+    slot_key = links.slot_key(firms.n_slots)
+    returned = np.zeros(firms.input_inventory.size, dtype=bool)
+    returned[slot_key[back]] = True
+    others = returned[slot_key] & links.active
+    others[back] = False
+    rows = np.flatnonzero(others)
+    if not len(rows):
+        return
+    due = expected_volume(firms, links)[rows] * (links.lead_time[rows] + REVIEW_TICKS)
+    excess = np.maximum(links.backlog[rows] - due, 0.0)
+    links.backlog[rows] -= excess
+    on_order = firms.on_order.reshape(-1)
+    np.subtract.at(on_order, slot_key[rows], excess)
+    np.maximum(on_order, 0.0, out=on_order)
 
 
 class RelationshipMemory:
@@ -166,6 +189,7 @@ class RelationshipMemory:
         self.former[back] = -1
         self.returned_at[back] = tick
         self._rewire(firms, links, market, back, former, tick)
+        cancel_piled_orders(firms, links, back)
         self.trial = back
         return np.concatenate([reverted, back])
 
