@@ -20,11 +20,13 @@ can serve it again: it is alive, runs at ``min_availability`` or more, its plant
 plus slack) minus the expected volume of its current customers covers the volume the buyer
 would order from it once the slot's shares are re-split by size, and it does not already
 supply the slot. The link is rewired back in place (the stop-gap's backlog is cancelled, the
-shares re-split by supplier size). Whether trade is still blocked (an embargo) shows once goods
-flow: a buyer that left because deliveries were blocked waits a quarter before trying; one
-buyer tests a supplier whose goods were blocked within memory (the others follow once the
-trial passes); if the first tick back finds the link blocked, the buyer reverts to its
-stop-gap at once and tries again a quarter later.
+shares re-split by supplier size), and the orders the buyer piled on the slot's other
+suppliers while away (beyond their new share's volume over lead time and one review) are
+cancelled, so the buyer re-orders them under the new shares (issue 10). Whether trade is
+still blocked (an embargo) shows once goods flow: a buyer that left because deliveries were
+blocked waits a quarter before trying; one buyer tests a supplier whose goods were blocked
+within memory (the others follow once the trial passes); if the first tick back finds the
+link blocked, the buyer reverts to its stop-gap at once and tries again a quarter later.
 Deterministic (no random draws), so it shifts no random stream.
 """
 
