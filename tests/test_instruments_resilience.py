@@ -43,6 +43,17 @@ def _interval(values: pd.Series) -> str:
     return f"mean {values.mean():.3f} [{values.mean() - half:.3f}, {values.mean() + half:.3f}]"
 
 
+# Issue 10 / session 15: on the corrected engine (arrears in the input plan, ODD 7.2; piled
+# orders moved back on return, 7.6) the default six-week disaster no longer shows a robust
+# direction: early warning -0.044 [-0.165, 0.078], re-dispatch -0.016 [-0.055, 0.023] over
+# these 8 seeds; at 1,000 firms over 20 seeds median +0.008 / +0.026 with 9 / 6 runs worse
+# (ODD 7.11). A finding, not a tuning target: kept visible as a non-strict xfail for the lead
+# to decide (the long-disaster tests below still hold).
+DEFAULT_DISASTER_UNCLEAR = pytest.mark.xfail(
+    strict=False, reason="issue 10: no robust direction in the default disaster (ODD 7.11)")
+
+
+@DEFAULT_DISASTER_UNCLEAR
 def test_early_warning_reduces_resilience_loss() -> None:
     runs = _summaries("early_warning")
     assert (runs["subsidy_spent"] > 0).all()
@@ -105,6 +116,7 @@ def test_early_warning_stock_building_reduces_resilience_loss() -> None:
     assert avoided.mean() > 0, f"resilience loss avoided: {_interval(avoided)}"
 
 
+@DEFAULT_DISASTER_UNCLEAR
 def test_resource_dispatch_reduces_resilience_loss() -> None:
     """In the default disaster buyers never search on their own (stocks keep fill-rate
     averages above the switch threshold): the platform acts on delayed orders. A small effect

@@ -2,10 +2,11 @@
 
 Each firm smooths the demand it sees (final demand at assemblers, incoming orders upstream)
 exponentially. For every input slot it targets an inventory position (on hand + on order)
-covering expected use over the slot's lead time, this tick's use and the safety stock, and
-orders its expected use plus a share ``inventory_adjustment`` of the gap between target and
-position (never a negative order). With a share of 1 this is the classic order-up-to policy;
-smaller shares smooth orders (the APIOBPCS family, John, Naim and Towill 1994; Disney and
+covering expected use over the slot's lead time, this tick's use and the safety stock, plus
+the inputs of the arrears it owes its customers (as MRP nets open orders), and orders its
+expected use plus a share ``inventory_adjustment`` of the gap between target and position
+(never a negative order). With a share of 1 this is the classic order-up-to policy; smaller
+shares smooth orders (the APIOBPCS family, John, Naim and Towill 1994; Disney and
 Towill 2003). The order is split over the slot's live suppliers by their order shares weighted
 by each supplier's recent fill rate, so a buyer with two suppliers leans on the one that
 delivers (the point of dual sourcing and backup suppliers).
@@ -81,6 +82,13 @@ def place_orders(firms: FirmState, links: LinkState, cfg: MarketConfig,
     cover += REVIEW_TICKS
     cover += safety_weeks
     gap = np.multiply(use, cover, out=cover)  # the target position
+    # ... plus the inputs of the arrears the firm owes its customers (what it failed to ship
+    # so far; the tick's new orders are added below), as MRP nets open customer orders: a
+    # firm that planned inputs for its incoming-order forecast alone works a backlog off
+    # only at a trickle once its buyers stop re-ordering (ODD 7.2, issue 10).
+    arrears = np.bincount(links.supplier, weights=links.backlog * links.active,
+                          minlength=firms.n)
+    gap += firms.input_coef * arrears[:, None]
     gap -= firms.input_inventory
     gap -= firms.on_order
     gap *= cfg.inventory_adjustment

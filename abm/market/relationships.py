@@ -20,11 +20,13 @@ can serve it again: it is alive, runs at ``min_availability`` or more, its plant
 plus slack) minus the expected volume of its current customers covers the volume the buyer
 would order from it once the slot's shares are re-split by size, and it does not already
 supply the slot. The link is rewired back in place (the stop-gap's backlog is cancelled, the
-shares re-split by supplier size). Whether trade is still blocked (an embargo) shows once goods
-flow: a buyer that left because deliveries were blocked waits a quarter before trying; one
-buyer tests a supplier whose goods were blocked within memory (the others follow once the
-trial passes); if the first tick back finds the link blocked, the buyer reverts to its
-stop-gap at once and tries again a quarter later.
+shares re-split by supplier size), and the orders the buyer piled on the slot's other
+suppliers while away (beyond their new share's volume over lead time and one review) are
+cancelled, so the buyer re-orders them under the new shares (issue 10). Whether trade is
+still blocked (an embargo) shows once goods flow: a buyer that left because deliveries were
+blocked waits a quarter before trying; one buyer tests a supplier whose goods were blocked
+within memory (the others follow once the trial passes); if the first tick back finds the
+link blocked, the buyer reverts to its stop-gap at once and tries again a quarter later.
 Deterministic (no random draws), so it shifts no random stream.
 """
 
@@ -33,11 +35,34 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import SourcingConfig
+from abm.core.rules import REVIEW_TICKS
 from abm.core.state import NOT_SEARCHING, FirmState, LinkState
 from abm.market.canvassing import expected_volume
 from abm.market.sourcing import SupplierMarket, cancel_backlog, resplit_shares
 
 RETRY_TICKS = 13  # a quarter: how long a buyer waits after finding its former supplier blocked
+
+
+def cancel_piled_orders(firms: FirmState, links: LinkState, back: np.ndarray) -> None:
+    """On the slots of the ``back`` rows (buyers just back with their former supplier), cancel
+    what the slot's other suppliers owe beyond their new share's expected volume over their
+    lead time and one review: the orders the buyer piled on them while the former supplier was
+    away. The buyer's on-order falls by as much, so its order-up-to rule re-orders it, split
+    by the re-split shares (mostly from the supplier it is back with)."""
+    slot_key = links.slot_key(firms.n_slots)
+    returned = np.zeros(firms.input_inventory.size, dtype=bool)
+    returned[slot_key[back]] = True
+    others = returned[slot_key] & links.active
+    others[back] = False
+    rows = np.flatnonzero(others)
+    if not len(rows):
+        return
+    due = expected_volume(firms, links)[rows] * (links.lead_time[rows] + REVIEW_TICKS)
+    excess = np.maximum(links.backlog[rows] - due, 0.0)
+    links.backlog[rows] -= excess
+    on_order = firms.on_order.reshape(-1)
+    np.subtract.at(on_order, slot_key[rows], excess)
+    np.maximum(on_order, 0.0, out=on_order)
 
 
 class RelationshipMemory:
@@ -166,6 +191,7 @@ class RelationshipMemory:
         self.former[back] = -1
         self.returned_at[back] = tick
         self._rewire(firms, links, market, back, former, tick)
+        cancel_piled_orders(firms, links, back)
         self.trial = back
         return np.concatenate([reverted, back])
 
