@@ -1,7 +1,7 @@
 """The policy table of a sweep: per policy, level and paired effect of the key outcomes.
 
 Usage:
-    python -m analysis.policy_table SWEEP_DIR [--out table.md]
+    python -m analysis.policy_table SWEEP_DIR [--where scenario=regional_disaster] [--out table.md]
 
 For each policy level of a ``policy_comparison``-style sweep (factor ``policy``, reference
 ``baseline``) and each metric it prints the policy's mean and the paired effect against the
@@ -71,6 +71,26 @@ def policy_table(table: pd.DataFrame, params: list[str], digits: int = 3) -> pd.
     return pd.DataFrame.from_dict(rows, orient="index").reindex(order).fillna("–")
 
 
+def select(table: pd.DataFrame, where: list[str]) -> pd.DataFrame:
+    """The runs whose columns equal every ``KEY=VALUE`` of ``where`` (compared as text).
+
+    Raises:
+        SystemExit: a key that is not a column, or a value no run has (the message lists
+            the allowed ones).
+    """
+    for condition in where:
+        key, sep, value = condition.partition("=")
+        if not sep or key not in table.columns:
+            raise SystemExit(f"error: --where takes KEY=VALUE with KEY one of the sweep's "
+                             f"columns, got {condition!r}")
+        values = table[key].astype(str)
+        if not (values == value).any():
+            raise SystemExit(f"error: no run has {key}={value!r}; values present: "
+                             f"{sorted(values.unique())}")
+        table = table[values == value]
+    return table
+
+
 def to_markdown(frame: pd.DataFrame) -> str:
     """A Markdown table with the index as the first column."""
     lines = ["| policy | " + " | ".join(frame.columns) + " |",
@@ -84,9 +104,13 @@ def main(argv: list[str] | None = None) -> None:
     """Print (and optionally write) the policy table of a sweep as Markdown."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep", type=Path, help="sweep directory (ecosim sweep ... out=DIR)")
+    parser.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
+                        help="keep only the runs with this value (repeatable), e.g. "
+                        "scenario=regional_disaster")
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
     opts = parser.parse_args(argv)
     store, table, failed = load_sweep(opts.sweep)
+    table = select(table, opts.where)
     design = pd.read_parquet(store.root / "design.parquet")
     params = [c for c in design.columns if c not in ("run_id", "point", "seed", "overrides")
               and c in table.columns]

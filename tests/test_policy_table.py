@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from analysis.policy_table import policy_table, to_markdown
+from analysis.policy_table import policy_table, select, to_markdown
 
 
 def _sweep() -> pd.DataFrame:
@@ -36,3 +37,15 @@ def test_paired_effect_removes_the_seeds_luck_and_prices_the_gain() -> None:
     markdown = to_markdown(table)
     assert markdown.splitlines()[0].startswith("| policy | seeds |")
     assert len(markdown.splitlines()) == 2 + 3
+
+
+def test_where_keeps_one_scenario_and_refuses_unknown_keys_and_values() -> None:
+    both = pd.concat([_sweep().assign(scenario="disaster"),
+                      _sweep().assign(scenario="pandemic", resilience_loss=0.0)])
+    kept = select(both, ["scenario=disaster"])
+    assert set(kept["scenario"]) == {"disaster"} and len(kept) == 30
+    assert policy_table(kept, ["policy", "scenario"]).loc["a", "Δ resilience_loss"] == \
+        "-1 [-1, -1]"
+    for bad in (["scenario"], ["colour=red"], ["scenario=flood"]):
+        with pytest.raises(SystemExit, match="error"):
+            select(both, bad)
