@@ -49,7 +49,7 @@ from abm.core.levers import (
 )
 from abm.core.process import Process, World
 from abm.core.registry import INSTRUMENTS, PROCESSES, load_plugins
-from abm.core.rules import lead_by_route, overseas_mask
+from abm.core.rules import lead_by_route, overseas_mask, scaled_lead
 from abm.core.state import ASSEMBLY_TIER, route_of
 from abm.core.streams import Streams
 from abm.engine.apply import apply_plan, other_costs
@@ -460,8 +460,7 @@ class EcosystemModel(mesa.Model):
         firms, links = self.firms, self.links
         lead_now = sea_lead(links, self.effects.extra_sea_lead)
         if rationing.lead_factor is not None:  # faster links (chain-leader programmes)
-            lead_now = np.maximum(1, np.ceil(lead_now * rationing.lead_factor)).astype(
-                lead_now.dtype)
+            lead_now = scaled_lead(lead_now, rationing.lead_factor).astype(lead_now.dtype)
         self.pipeline.dispatch(tick, result.shipped, lead_now)
         market_lead_now = self.market_lead + np.array([0, self.effects.extra_sea_lead])
         self.pipeline.ship_to_market(

@@ -42,6 +42,12 @@ def live_links(firms: FirmState, links: LinkState) -> np.ndarray:
     return links.active & firms.alive[links.buyer] & firms.alive[links.supplier]
 
 
+def scaled_lead(lead: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """Transit ticks of links whose lead time is scaled by ``factor`` (faster links of
+    platform members or chain-leader programmes): rounded up, at least one tick."""
+    return np.maximum(1, np.ceil(lead * factor))
+
+
 def demand_seen(firms: FirmState) -> np.ndarray:
     """The demand a firm sees this tick: final demand at assembly, last orders upstream."""
     return np.where(firms.tier == ASSEMBLY_TIER, firms.final_demand, firms.orders_received)

@@ -10,6 +10,7 @@ import numpy as np
 from abm.core.rules import live_links
 from abm.core.state import ASSEMBLY_TIER, N_TIERS, FirmState, LinkState
 from abm.market.accounts import Ledger
+from abm.market.logistics import on_time_share
 
 
 def tick_row(firms: FirmState, links: LinkState, ledger: Ledger, produced: np.ndarray, *,
@@ -50,8 +51,7 @@ def tick_row(firms: FirmState, links: LinkState, ledger: Ledger, produced: np.nd
     denominator[~has] = 1.0
     hhi = float((squares / denominator).sum() / slots_supplied) if slots_supplied else 0.0
     return {
-        # np.minimum keeps a NaN (Python's min(1.0, nan) would read 1.0).
-        "performance": float(np.minimum(1.0, delivered / due)) if due > 0 else 1.0,
+        "performance": on_time_share(delivered, due),
         "final_demand": float(firms.final_demand.sum()),
         "final_sales": float(firms.final_sales.sum()),
         "delivered": delivered,

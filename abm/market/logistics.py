@@ -185,6 +185,7 @@ def ship_exports(pipeline: Pipeline, tick: int, sales: np.ndarray, demand: np.nd
 
 
 def on_time_share(delivered: float, due: float) -> float:
-    """Deliveries on schedule as a share of what fell due (1 when nothing fell due), as the
-    engine's ``performance``."""
-    return min(1.0, delivered / due) if due > 0 else 1.0
+    """Deliveries on schedule as a share of what fell due (1 when nothing fell due): the
+    engine's ``performance`` and the members' export performance."""
+    # np.minimum keeps a NaN (Python's min(1.0, nan) would read 1.0).
+    return float(np.minimum(1.0, delivered / due)) if due > 0 else 1.0

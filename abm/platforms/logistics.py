@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from abm.core.rules import live_links
+from abm.core.rules import live_links, scaled_lead
 from abm.core.state import ASSEMBLY_TIER, ROUTE_SEA, FirmState, LinkState
 
 
@@ -128,9 +128,9 @@ def member_lead_factor(firms: FirmState, links: LinkState, factor: float) -> np.
 def transit_means(firms: FirmState, links: LinkState, extra: int, factor: np.ndarray
                   ) -> tuple[float, float, int, int]:
     """Sum of this tick's transit ticks on live sea links from members and from non-members,
-    and their counts (the engine's rounding: ceil, at least one tick)."""
+    and their counts (rounded as the engine rounds them)."""
     sea = live_links(firms, links) & (links.route == ROUTE_SEA)
-    transit = np.maximum(1.0, np.ceil((links.lead_time + extra) * factor))
+    transit = scaled_lead(links.lead_time + extra, factor)
     member = sea & (firms.platform[links.supplier] >= 0)
     other = sea & ~member
     return (float(transit[member].sum()), float(transit[other].sum()), int(member.sum()),

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from abm.api import compose_config, run_config
-from experiments.calibration.recovery import recovered, shock_end
+from experiments.calibration.recovery import recovered, shock_end, write_csv
 
 POLICIES = ("baseline", "early_warning", "resource_dispatch")
 LATE = 26
@@ -85,8 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with pd.option_context("display.width", 220, "display.max_columns", 30):
         print(summarise(runs).round(3).to_string(index=False))
     if args.runs_out:
-        args.runs_out.parent.mkdir(parents=True, exist_ok=True)
-        runs.round(4).to_csv(args.runs_out, index=False)
+        write_csv(runs, args.runs_out)
     return 0
 
 

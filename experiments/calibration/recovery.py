@@ -145,6 +145,12 @@ def summarise(runs: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a result table to ``path`` (its folder created), rounded to 4 decimals."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.round(4).to_csv(path, index=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -164,11 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(table.round(3).to_string(index=False))
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        table.round(4).to_csv(args.out, index=False)
+        write_csv(table, args.out)
     if args.runs_out:
-        args.runs_out.parent.mkdir(parents=True, exist_ok=True)
-        runs.round(4).to_csv(args.runs_out, index=False)
+        write_csv(runs, args.runs_out)
     return 0
 
 
