@@ -1,19 +1,25 @@
-"""Engine speed before and after a change: two checkouts timed alternately on one machine.
+"""Engine speed before and after a change: two checkouts stepped in lockstep on one machine.
 
 Usage:
     python -m experiments.benchmarks.compare --before 733e252 [--after DIR] \\
-        [--sizes 10000 100000] [--ticks 200 40] [--reps 5] \\
+        [--sizes 10000 100000] [--ticks 200 40] [--chunk 10 2] [--reps 3] \\
         [--after-set platforms.acting=false]
 
 ``--before`` (and ``--after``, default: this checkout) is a directory holding a checkout or a git
-revision of this repository, which is materialised in a temporary worktree. Each repetition
-runs :mod:`experiments.benchmarks.bench_engine` once per size for "before", then for "after",
-each in a fresh process of this interpreter with that checkout first on ``PYTHONPATH``.
-Alternating spreads a change of machine load over both sides; the one-minute load average is
-printed with every run, and the medians at the end. Speed figures are only comparable within
-one invocation. ``--after-set`` gives Hydra overrides to the "after" side only: to time the
-same model on both sides when a default changed since "before" (``platforms.acting=false``: the
-platforms of the engine before issue 9), or a key "before" does not know.
+revision of this repository, which is materialised in a temporary worktree. For every size and
+repetition both sides build their model in a process of their own
+(:mod:`experiments.benchmarks.lockstep_worker`, with that checkout first on ``PYTHONPATH``);
+then they take turns: ``--chunk`` ticks of one, the same ticks of the other, the first side
+alternating from chunk to chunk, until each has run ``--ticks``. Only one side computes at a
+time, and a change of machine load lasting longer than a chunk (a tenth of a second at 10,000
+firms) falls on both sides alike: on a shared machine, timing whole runs one after the other
+left ±20% between runs of the same code, which hid any difference smaller than that.
+
+Printed: every repetition's ticks/s per side (wall clock; CPU seconds too) and their ratio,
+then per size the medians over repetitions and the distribution of the per-chunk speed ratios
+(after/before on the same ticks). ``--after-set`` gives Hydra overrides to the "after" side only:
+to time the same model on both sides when a default changed since "before"
+(``platforms.acting=false``: the platforms of the engine before issue 9).
 """
 
 from __future__ import annotations
@@ -25,9 +31,12 @@ import subprocess
 import sys
 import tempfile
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+WORKER = Path(__file__).with_name("lockstep_worker.py")
+SIDES = ("before", "after")
 
 
 def checkout(spec: str, stack: ExitStack) -> Path:
@@ -43,49 +52,136 @@ def checkout(spec: str, stack: ExitStack) -> Path:
     return tmp
 
 
-def ticks_per_second(tree: Path, size: int, ticks: int, overrides: list[str]) -> float:
-    """One benchmark run of ``tree`` at ``size`` firms (with Hydra ``overrides``): ticks/s."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    out = subprocess.run(
-        [sys.executable, "-m", "experiments.benchmarks.bench_engine", "--sizes", str(size),
-         "--ticks", str(ticks), *overrides], cwd=tree, env=env, capture_output=True, text=True,
-        check=True)
-    return float(out.stdout.strip().splitlines()[-1].split()[3])
+class Worker:
+    """A model of one checkout in its own process, stepped on request."""
+
+    def __init__(self, tree: Path, size: int, horizon: int, overrides: list[str],
+                 stack: ExitStack) -> None:
+        self.cmd = [sys.executable, str(WORKER), str(size), str(horizon), *overrides]
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        self.proc = subprocess.Popen(self.cmd, cwd=tree, env=env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stack.callback(self.close)
+        self.n_firms = int(self._answer().split()[1])
+
+    def _answer(self) -> str:
+        line = self.proc.stdout.readline()
+        if not line:  # the worker died: its own error message says why
+            self.proc.wait()
+            raise subprocess.CalledProcessError(self.proc.returncode, self.cmd,
+                                                stderr=self.proc.stderr.read())
+        return line
+
+    def step(self, ticks: int) -> tuple[float, float]:
+        """Run ``ticks`` ticks; returns (wall, CPU) seconds."""
+        self.proc.stdin.write(f"{ticks}\n")
+        self.proc.stdin.flush()
+        wall, cpu = self._answer().split()
+        return float(wall), float(cpu)
+
+    def close(self) -> None:
+        """End the worker (end of input), or kill it if it does not stop."""
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+@dataclass
+class Repetition:
+    """Seconds spent by each side on the same chunks of ticks."""
+
+    ticks: int
+    wall: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in SIDES})
+    cpu: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in SIDES})
+
+    def rate(self, side: str, clock: str = "wall") -> float:
+        """Ticks per second of ``side`` over the whole repetition."""
+        seconds = getattr(self, clock)[side]
+        return self.ticks / sum(seconds)
+
+    def chunk_ratios(self) -> list[float]:
+        """Speed after / before on each chunk (> 1: after is faster)."""
+        return [b / a for b, a in zip(self.wall["before"], self.wall["after"], strict=True)]
+
+
+def lockstep(trees: dict[str, Path], overrides: dict[str, list[str]], size: int, ticks: int,
+             chunk: int) -> Repetition:
+    """One repetition: both sides built, then stepped in alternating chunks of ``chunk`` ticks."""
+    rep = Repetition(ticks=ticks)
+    with ExitStack() as stack:
+        horizon = max(ticks + 20, 260)  # validation needs the scenario's onset inside the run
+        workers = {side: Worker(trees[side], size, horizon, overrides[side], stack)
+                   for side in SIDES}
+        done = 0
+        while done < ticks:
+            k = min(chunk, ticks - done)
+            order = SIDES if (done // chunk) % 2 == 0 else SIDES[::-1]
+            for side in order:
+                wall, cpu = workers[side].step(k)
+                rep.wall[side].append(wall)
+                rep.cpu[side].append(cpu)
+            done += k
+    return rep
+
+
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    """Lower quartile, median, upper quartile."""
+    q1, q2, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+    return q1, q2, q3
 
 
 def main(argv: list[str] | None = None) -> dict[tuple[str, int], list[float]]:
-    """Print every run and the medians; returns ticks/s per (side, size)."""
+    """Print every repetition and the summaries; returns wall-clock ticks/s per (side, size)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="checkout directory or git revision")
     parser.add_argument("--after", default=str(REPO), help="checkout directory or git revision")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--ticks", type=int, nargs="+", default=[200, 40],
                         help="ticks per size (one value for all, or one per size)")
-    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--chunk", type=int, nargs="+",
+                        help="ticks per turn, per size (one value for all, or one per size; "
+                             "default: a twentieth of the ticks)")
+    parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--after-set", action="append", default=[], metavar="KEY=VALUE",
                         help="Hydra override for the after side only (repeatable)")
     opts = parser.parse_args(argv)
-    ticks = opts.ticks * len(opts.sizes) if len(opts.ticks) == 1 else opts.ticks
-    if len(ticks) != len(opts.sizes):
-        parser.error(f"--ticks takes one value or one per size ({len(opts.sizes)}), "
-                     f"got {len(ticks)}")
+    per_size = {}
+    for name in ("ticks", "chunk"):
+        values = getattr(opts, name) or [max(1, t // 20) for t in per_size["ticks"]]
+        values = values * len(opts.sizes) if len(values) == 1 else values
+        if len(values) != len(opts.sizes) or min(values) < 1:
+            parser.error(f"--{name} takes one positive value or one per size "
+                         f"({len(opts.sizes)}), got {getattr(opts, name)}")
+        per_size[name] = values
     results: dict[tuple[str, int], list[float]] = {}
     with ExitStack() as stack:
         trees = {"before": checkout(opts.before, stack), "after": checkout(opts.after, stack)}
         overrides = {"before": [], "after": opts.after_set}
-        for rep in range(1, opts.reps + 1):
-            for side, tree in trees.items():
-                for size, n_ticks in zip(opts.sizes, ticks, strict=True):
-                    load = os.getloadavg()[0]
-                    rate = ticks_per_second(tree, size, n_ticks, overrides[side])
-                    results.setdefault((side, size), []).append(rate)
-                    print(f"rep={rep} side={side} firms={size} ticks={n_ticks} "
-                          f"load={load:.2f} ticks/s={rate:.1f}", flush=True)
-    for size in opts.sizes:
-        before, after = results[("before", size)], results[("after", size)]
-        print(f"firms={size}: median ticks/s before {statistics.median(before):.1f} "
-              f"({min(before):.1f}-{max(before):.1f}), after {statistics.median(after):.1f} "
-              f"({min(after):.1f}-{max(after):.1f}), {opts.reps} alternated runs each")
+        for size, ticks, chunk in zip(opts.sizes, per_size["ticks"], per_size["chunk"],
+                                      strict=True):
+            ratios: list[float] = []
+            for number in range(1, opts.reps + 1):
+                load = os.getloadavg()[0]
+                rep = lockstep(trees, overrides, size, ticks, chunk)
+                ratios += rep.chunk_ratios()
+                for side in SIDES:
+                    results.setdefault((side, size), []).append(rep.rate(side))
+                print(f"rep={number} firms={size} ticks={ticks} chunk={chunk} load={load:.2f} "
+                      f"ticks/s before={rep.rate('before'):.1f} after={rep.rate('after'):.1f} "
+                      f"(CPU clock {rep.rate('before', 'cpu'):.1f} / "
+                      f"{rep.rate('after', 'cpu'):.1f}) "
+                      f"after/before={rep.rate('after') / rep.rate('before'):.3f}", flush=True)
+            before, after = results[("before", size)], results[("after", size)]
+            q1, q2, q3 = quartiles(ratios)
+            faster = sum(r > 1 for r in ratios)
+            print(f"firms={size}: median ticks/s before {statistics.median(before):.1f} "
+                  f"({min(before):.1f}-{max(before):.1f}), after {statistics.median(after):.1f} "
+                  f"({min(after):.1f}-{max(after):.1f}), {opts.reps} repetitions; "
+                  f"per-chunk speed after/before median {q2:.3f} [IQR {q1:.3f}-{q3:.3f}], "
+                  f"after faster on {faster}/{len(ratios)} chunks", flush=True)
     return results
 
 
