@@ -46,9 +46,10 @@ def tick_row(firms: FirmState, links: LinkState, ledger: Ledger, produced: np.nd
     has = total > 0
     slots_supplied = int(np.count_nonzero(has))
     # Weights are >= 0, so a slot without weight has squares == 0 too: dividing it by 1 gives
-    # the 0 a masked divide would write, without the mask's slower path.
+    # the 0 a masked divide would write, without the mask's slower path. Adding the bool mask
+    # turns exactly those zeros into ones (and adds 0 elsewhere) in one pass.
     denominator = total * total
-    denominator[~has] = 1.0
+    denominator += ~has
     hhi = float((squares / denominator).sum() / slots_supplied) if slots_supplied else 0.0
     return {
         "performance": on_time_share(delivered, due),

@@ -82,7 +82,10 @@ def operating_profit(firms: FirmState, links: LinkState, shipped: np.ndarray,
     }
     for name, cost in (other_costs or {}).items():
         parts[name] = cost * alive
-    costs = sum(v for k, v in parts.items() if k != "revenue")
+    costs = np.zeros(firms.n)  # summed in place, in the order of ``parts``
+    for name, part in parts.items():
+        if name != "revenue":
+            costs += part
     return parts["revenue"] - costs, parts
 
 

@@ -10,6 +10,7 @@ some states (e.g. a mean over no live links) may be NaN, never infinite.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -20,6 +21,8 @@ from abm.core.state import FirmState, LinkState
 FIRM_ARRAYS = ("cash", "price", "capacity", "finished_goods", "input_inventory", "on_order",
                "forecast", "long_run_demand", "input_coef", "unit_value_added", "availability")
 LINK_ARRAYS = ("share", "backlog", "fill_rate")
+STATE_ARRAYS = (*(("firms", name) for name in FIRM_ARRAYS),
+                *(("links", name) for name in LINK_ARRAYS))
 
 
 class NonFiniteStateError(ArithmeticError):
@@ -42,12 +45,7 @@ class NonFiniteStateError(ArithmeticError):
 
 
 def _bad_rows(values: np.ndarray) -> int:
-    """Rows (firms or links) with any non-finite entry; 0 in the usual case after one pass."""
-    # Fast path: a sum is finite only if every entry is (a NaN or an infinity propagates),
-    # and summing allocates nothing, unlike ``isfinite``. A finite sum that overflows to inf
-    # only sends us down the exact check below.
-    if np.isfinite(values.sum()):
-        return 0
+    """Rows (firms or links) with any non-finite entry."""
     finite = np.isfinite(values)
     if finite.all():
         return 0
@@ -65,9 +63,15 @@ def check_finite(tick: int, firms: FirmState, links: LinkState, row: Mapping[str
         row: this tick's metrics.
         may_be_nan: metrics documented as undefined (NaN) in some states; never infinite.
     """
-    for unit, state, names in (("firms", firms, FIRM_ARRAYS), ("links", links, LINK_ARRAYS)):
-        for name in names:
-            count = _bad_rows(getattr(state, name))
+    # Fast path: a sum is finite only if every entry is (a NaN or an infinity propagates), and
+    # summing allocates nothing, unlike ``isfinite``; one total of the arrays' sums (Python
+    # floats: no warnings) is checked. A total that overflows to inf only sends us down the
+    # exact check by array below.
+    states = {"firms": firms, "links": links}
+    if not math.isfinite(sum(float(getattr(states[unit], name).sum())
+                             for unit, name in STATE_ARRAYS)):
+        for unit, name in STATE_ARRAYS:
+            count = _bad_rows(getattr(states[unit], name))
             if count:
                 raise NonFiniteStateError(tick, f"{unit[:-1]} state `{name}`", count, unit)
     values = np.fromiter(row.values(), dtype=float, count=len(row))
