@@ -73,9 +73,12 @@ def place_orders(firms: FirmState, links: LinkState, cfg: MarketConfig,
     if link_weight is not None:
         weight = weight * link_weight
     slot_weight = np.bincount(key, weights=weight, minlength=firms.n * n_slots)
-    lead = np.divide(np.bincount(key, weights=weight * links.lead_time,
-                                 minlength=firms.n * n_slots),
-                     slot_weight, out=np.zeros_like(slot_weight), where=slot_weight > 0)
+    supplied = slot_weight > 0
+    # Weights are >= 0, so a slot without weight sums zeros: dividing them by 1 gives the 0 a
+    # masked divide would write, without the mask's slower path (here and for ``order``).
+    divisor = slot_weight + ~supplied
+    lead = np.bincount(key, weights=weight * links.lead_time, minlength=firms.n * n_slots)
+    lead /= divisor
     use = firms.input_coef * forecast[:, None]
     # In place on (N, S) temporaries: at 100k firms each fresh array costs more than its math.
     cover = lead.reshape(firms.n, n_slots)
@@ -94,14 +97,12 @@ def place_orders(firms: FirmState, links: LinkState, cfg: MarketConfig,
     gap *= cfg.inventory_adjustment
     gap += use
     # A slot with no live supplier cannot order: its buyer is searching for one.
-    can_order = (slot_weight > 0).reshape(gap.shape)
+    can_order = supplied.reshape(gap.shape)
     can_order &= firms.alive[:, None]
     want = np.maximum(gap, 0.0, out=gap)
     want *= can_order
-    flat_want = want.reshape(-1)
-    link_slot_weight = slot_weight[key]  # one gather, used twice
-    order = np.divide(flat_want[key] * weight, link_slot_weight,
-                      out=np.zeros(links.n), where=link_slot_weight > 0)
+    order = want.reshape(-1)[key] * weight
+    order /= divisor[key]
     links.backlog += order
     firms.on_order += want
     firms.orders_received = np.bincount(links.supplier, weights=order, minlength=firms.n)

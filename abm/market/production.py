@@ -101,8 +101,10 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
     slot_use = firms.input_coef * firms.forecast[:, None]
     expected = links.share * slot_use.take(links.slot_key(firms.n_slots))
     due = np.minimum(links.backlog, expected)
-    fill = np.divide(np.minimum(shipped, due), due, out=np.full_like(shipped, np.nan),
-                     where=due > 0)
+    # Nothing due (0 <= shipped, due = 0) gives 0 / 0: NaN, the mark of "no news" that a
+    # masked divide would write, without the mask's slower path.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.minimum(shipped, due) / due
     links.backlog -= shipped
     np.maximum(links.backlog, 0.0, out=links.backlog)
     return ProductionResult(produced=produced, shipped=shipped, final_sales=final_sales,
