@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm.core.rules import row_sum
 from abm.core.state import FirmState, LinkState
 
 
 def unit_variable_cost(firms: FirmState, labour_cost_share: float) -> np.ndarray:
     """Per firm, input cost plus labour cost of one unit of output (at list prices)."""
-    inputs = (firms.input_coef * firms.slot_price).sum(axis=1)
+    inputs = row_sum(firms.input_coef * firms.slot_price)
     return inputs + labour_cost_share * firms.unit_value_added
 
 
@@ -52,9 +53,11 @@ def platform_units(firms: FirmState, links: LinkState, shipped: np.ndarray,
     """Per firm, units sold through its platform this tick: (to members of the same platform,
     exports); 0 for non-members."""
     platform = firms.platform
+    seller = platform[links.supplier]
+    same = np.flatnonzero((seller >= 0) & (seller == platform[links.buyer]))
+    # Links between members of one platform only: the others would add exact zeros.
+    to_members = np.bincount(links.supplier[same], weights=shipped[same], minlength=firms.n)
     member = platform >= 0
-    same = member[links.supplier] & (platform[links.supplier] == platform[links.buyer])
-    to_members = np.bincount(links.supplier, weights=shipped * same, minlength=firms.n)
     return to_members * member, export_sales * member
 
 

@@ -40,7 +40,12 @@ from abm.core.rules import demand_seen
 from abm.core.state import ASSEMBLY_TIER
 from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
 from abm.platforms import audits, data, fees, finance, green, membership, routing, saas
-from abm.platforms.logistics import ExportLogistics, member_lead_factor, transit_means
+from abm.platforms.logistics import (
+    ExportLogistics,
+    member_lead_factor,
+    sea_links,
+    transit_means,
+)
 from abm.platforms.matching import VisiblePool, search_factor
 from abm.platforms.resourcing import ResourcingTimes
 
@@ -150,6 +155,7 @@ class PlatformProcess(Process):
         firms = world.firms
         listing = green.listing_weight(firms, verified, rating, self.cfg.green_rating,
                                        self.cfg.green_rank_boost)
+        # None: no green consumers, or none served by a verified-green assembler (neutral).
         weight = (green.demand_weight(firms, listing, self.cfg.green_demand_share)
                   if self.cfg.green_demand_share > 0 else None)
         self.green_gain = green.update_gain(self.green_gain, weight, self.green_memory)
@@ -179,10 +185,12 @@ class PlatformProcess(Process):
         if not self.acting:
             return levers
         firms, links = world.firms, world.links
-        factor = member_lead_factor(firms, links, self.cfg.member_sea_lead_factor)
+        sea, member = sea_links(firms, links)
+        factor = member_lead_factor(links.n, sea, member, self.cfg.member_sea_lead_factor)
         if levers.lead_factor is not None:
             factor = factor * levers.lead_factor
-        self.sea_transit += transit_means(firms, links, world.extra_sea_lead, factor)
+        self.sea_transit += transit_means(firms, links, sea, member, world.extra_sea_lead,
+                                          factor)
         levers = replace(levers, export_tracked=(firms.platform >= 0) & firms.alive)
         if world.extra_sea_lead > 0 and self.cfg.warehouse_weeks > 0:
             cover = self.logistics.cover(firms)
