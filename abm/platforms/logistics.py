@@ -139,10 +139,14 @@ def transit_means(firms: FirmState, links: LinkState, sea: np.ndarray, member: n
     """Sum of this tick's transit ticks on live sea links from members and from non-members,
     and their counts (rounded as the engine rounds them; ``sea``, ``member``:
     :func:`sea_links`, ``factor`` per link)."""
-    supplier = links.supplier[sea]
-    # live_links on the sea rows: the same rule without a pass over every link.
-    live = links.active[sea] & firms.alive[links.buyer[sea]] & firms.alive[supplier]
+    # live_links on the sea rows: the same rule without a pass over every link (and without
+    # looking firms up when every row is alive).
+    live = links.active[sea]
+    if not firms.alive.all():
+        live = live & firms.alive[links.buyer[sea]] & firms.alive[links.supplier[sea]]
     transit = scaled_lead(links.lead_time[sea] + extra, factor[sea])
-    on, off = live & member, live & ~member
+    group = np.where(live, ~member, 2)  # 0: from a member, 1: from a non-member, 2: not live
     # Sums of whole numbers of ticks: exact whatever the order.
-    return float(transit[on].sum()), float(transit[off].sum()), int(on.sum()), int(off.sum())
+    ticks = np.bincount(group, weights=transit, minlength=3)
+    count = np.bincount(group, minlength=3)
+    return float(ticks[0]), float(ticks[1]), int(count[0]), int(count[1])
