@@ -279,7 +279,11 @@ class PlatformProcess(Process):
                                                                   rate))
         if not self.acting or self.cfg.green_esg_weight <= 0 or not self.green_gain.any():
             return levers
-        margin = fees.gross_margin(world.firms, self.labour_share)
+        # Margins only where the gain is not zero: elsewhere the term is a zero of the gain's
+        # sign whatever the margin (finite, never -0.0), so a margin of 0 stands in for it.
+        rows = np.flatnonzero(self.green_gain)
+        margin = np.zeros(world.firms.n)
+        margin[rows] = fees.gross_margin(world.firms, self.labour_share, rows)
         return levers.with_esg_cost(-green.payoff_term(self.green_gain, margin,
                                                        self.cfg.green_esg_weight))
 
