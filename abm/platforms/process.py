@@ -128,10 +128,13 @@ class PlatformProcess(Process):
         cap = self.world.platform_levers.commission_cap
         return self.commission_rate if cap is None else min(self.commission_rate, cap)
 
-    def _fees(self, to_members: np.ndarray, export: np.ndarray) -> np.ndarray:
-        """Per firm, the take on the given platform sales (units)."""
+    def _fees(self, to_members: np.ndarray, export: np.ndarray,
+              take: np.ndarray | None = None) -> np.ndarray:
+        """Per firm, the take on the given platform sales (units); ``take``: the export take
+        when already known (default: :meth:`export_take`)."""
         price = self.world.firms.price
-        return price * (self.commission() * to_members + self.export_take() * export)
+        take = self.export_take() if take is None else take
+        return price * (self.commission() * to_members + take * export)
 
     def planned_spending(self, world: World) -> np.ndarray | None:
         """Acting: fees at the steady state (steady flows to members, steady exports)."""
@@ -191,15 +194,15 @@ class PlatformProcess(Process):
             factor = factor * levers.lead_factor
         self.sea_transit += transit_means(firms, links, sea, member, world.extra_sea_lead,
                                           factor)
-        levers = replace(levers, export_tracked=(firms.platform >= 0) & firms.alive)
+        changes: dict[str, np.ndarray] = {"export_tracked": (firms.platform >= 0) & firms.alive}
         if world.extra_sea_lead > 0 and self.cfg.warehouse_weeks > 0:
             cover = self.logistics.cover(firms)
             if levers.export_cover is not None:
                 cover = cover + levers.export_cover
-            levers = replace(levers, export_cover=cover)
-        if self.cfg.member_sea_lead_factor == 1.0:
-            return levers
-        return replace(levers, lead_factor=factor)
+            changes["export_cover"] = cover
+        if self.cfg.member_sea_lead_factor != 1.0:
+            changes["lead_factor"] = factor
+        return replace(levers, **changes)  # one copy of the levers, not one per change
 
     # ---------------------------------------------------------------- phase 6-7
     def sales(self, world: World, shipped: np.ndarray, export_sales: np.ndarray) -> None:
@@ -210,7 +213,8 @@ class PlatformProcess(Process):
         to_members, export = fees.platform_units(firms, world.links, shipped, export_sales)
         self.freight_due, warehouse = self.logistics.step(firms, export_sales,
                                                           world.extra_sea_lead)
-        self.fee_due = self._fees(to_members, export) * firms.alive + warehouse
+        take = self.export_take()
+        self.fee_due = self._fees(to_members, export, take) * firms.alive + warehouse
         self.sales_average = finance.update_sales(self.sales_average,
                                                   firms.price * (to_members + export))
         self.revenue_last = fees.by_platform(firms, self.fee_due, self.n_platforms)
@@ -219,7 +223,7 @@ class PlatformProcess(Process):
         listed = firms.price * export
         cost = fees.unit_variable_cost(firms, self.labour_share) * export
         total = float(listed.sum())
-        kept = listed * (1.0 - self.export_take()) - cost
+        kept = listed * (1.0 - take) - cost
         self.margin_last = float(kept.sum() / total) if total > 0 else float("nan")
         if total > 0:
             self.margin_sum += self.margin_last
