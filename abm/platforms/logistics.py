@@ -92,9 +92,9 @@ class ExportLogistics:
         cfg, price = self.cfg, firms.price
         target = self.target(firms)
         self.stock = np.minimum(self.stock, target)  # what is available (see available())
-        self.drawn = self.drawn * (target > 0)
         freight = cfg.logistics_cost * price * export
         if extra > 0:  # serve the replenishment gap (extra weeks of exports) from stock
+            self.drawn = self.drawn * (target > 0)
             gap = np.maximum(extra * self.steady_export - self.drawn, 0.0)
             served = np.minimum(np.minimum(export, self.stock), gap)
             self.stock = self.stock - served
