@@ -39,13 +39,7 @@ from abm.core.registry import PROCESSES
 from abm.core.rules import demand_seen
 from abm.core.state import ASSEMBLY_TIER
 from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
-from abm.platforms import audits, data, fees, finance, green, membership, routing, saas
-from abm.platforms.logistics import (
-    ExportLogistics,
-    member_lead_factor,
-    sea_links,
-    transit_means,
-)
+from abm.platforms import audits, data, fees, finance, green, logistics, membership, routing, saas
 from abm.platforms.matching import VisiblePool, search_factor
 from abm.platforms.resourcing import ResourcingTimes
 
@@ -89,7 +83,7 @@ class PlatformProcess(Process):
         self.pool = (VisiblePool(world, cfg.discovery_rate, cfg.digital_reach)
                      if cfg.visibility and self.acting else None)
         self.fee_due = np.zeros(firms.n)
-        self.logistics = ExportLogistics(firms, cfg, self.export_share)
+        self.logistics = logistics.ExportLogistics(firms, cfg, self.export_share)
         self.freight_due = np.zeros(firms.n)
         self.sea_transit = np.zeros(4)  # run sums: member, non-member transit ticks; counts
         # Platform data for supply-chain finance: average platform sales value per firm.
@@ -188,12 +182,12 @@ class PlatformProcess(Process):
         if not self.acting:
             return levers
         firms, links = world.firms, world.links
-        sea, member = sea_links(firms, links)
-        factor = member_lead_factor(links.n, sea, member, self.cfg.member_sea_lead_factor)
+        sea, member = logistics.sea_links(firms, links)
+        factor = logistics.member_lead_factor(links.n, sea, member, self.cfg.member_sea_lead_factor)
         if levers.lead_factor is not None:
             factor = factor * levers.lead_factor
-        self.sea_transit += transit_means(firms, links, sea, member, world.extra_sea_lead,
-                                          factor)
+        self.sea_transit += logistics.transit_means(firms, links, sea, member,
+                                                    world.extra_sea_lead, factor)
         changes: dict[str, np.ndarray] = {"export_tracked": (firms.platform >= 0) & firms.alive}
         if world.extra_sea_lead > 0 and self.cfg.warehouse_weeks > 0:
             cover = self.logistics.cover(firms)
