@@ -154,21 +154,6 @@ def plan_volume(firms: FirmState, links: LinkState, volume: np.ndarray,
             break  # raw materials: no inputs to plan
 
 
-def row_sum(values: np.ndarray) -> np.ndarray:
-    """``values.sum(axis=1)`` of an (N, S) array, bit for bit, without the slow reduction
-    along a short trailing axis.
-
-    For fewer than 8 columns numpy adds a row's entries one after the other, which is what
-    adding the columns in turn does; wider arrays use numpy's own (pairwise) sum.
-    """
-    if values.shape[1] >= 8 or values.shape[1] == 0:
-        return values.sum(axis=1)
-    total = values[:, 0].copy()
-    for column in range(1, values.shape[1]):
-        total += values[:, column]
-    return total
-
-
 def _link_weight(firms: FirmState, links: LinkState, live: np.ndarray | None,
                  coef: np.ndarray | None, rows: np.ndarray | None = None) -> np.ndarray:
     """Input coefficient x share on live links (0 on dead ones), on all links or ``rows``."""

@@ -29,9 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from abm.behaviour.common import LinkView, at_least, divide_where, row_sum
+from abm.behaviour.common import LinkView, at_least, divide_where
 from abm.behaviour.linkindex import tier_groups
 from abm.config.schema import InnovationConfig
+from abm.core.rules import row_sum
 from abm.core.state import FirmState, LinkState
 
 

@@ -3,6 +3,8 @@
 * :func:`tier_counts` - firms per tier of a generated chain;
 * :func:`live_links` - a link carries trade when it is active and both ends are in the market;
 * :func:`demand_seen` - the demand a firm's forecast follows without firm behaviour;
+* :func:`row_sum` - ``sum(axis=1)`` of a narrow array, bit for bit, without numpy's slow
+  reduction along a short trailing axis;
 * :func:`overseas_mask` and :func:`lead_by_route` - which regions are overseas and the
   nominal lead time of each route (local, domestic, sea);
 * ``TICKS_PER_YEAR`` lives in :mod:`abm.core.calendar`.
@@ -46,6 +48,21 @@ def scaled_lead(lead: np.ndarray, factor: np.ndarray) -> np.ndarray:
     """Transit ticks of links whose lead time is scaled by ``factor`` (faster links of
     platform members or chain-leader programmes): rounded up, at least one tick."""
     return np.maximum(1, np.ceil(lead * factor))
+
+
+def row_sum(values: np.ndarray) -> np.ndarray:
+    """``values.sum(axis=1)`` of an (N, S) array, bit for bit, without the slow reduction
+    along a short trailing axis.
+
+    For fewer than 8 columns numpy adds a row's entries one after the other, which is what
+    adding the columns in turn does; wider arrays use numpy's own (pairwise) sum.
+    """
+    if values.shape[1] >= 8 or values.shape[1] == 0:
+        return values.sum(axis=1)
+    total = values[:, 0].copy()
+    for column in range(1, values.shape[1]):
+        total += values[:, column]
+    return total
 
 
 def demand_seen(firms: FirmState) -> np.ndarray:

@@ -24,19 +24,27 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm.core.rules import row_sum
 from abm.core.state import FirmState, LinkState
 
 
-def unit_variable_cost(firms: FirmState, labour_cost_share: float) -> np.ndarray:
-    """Per firm, input cost plus labour cost of one unit of output (at list prices)."""
-    inputs = (firms.input_coef * firms.slot_price).sum(axis=1)
-    return inputs + labour_cost_share * firms.unit_value_added
+def unit_variable_cost(firms: FirmState, labour_cost_share: float,
+                       rows: np.ndarray | None = None) -> np.ndarray:
+    """Per firm (or per firm of ``rows``), input cost plus labour cost of one unit of output
+    (at list prices)."""
+    at = slice(None) if rows is None else rows
+    # row_sum adds the columns in turn, so a row's cost is the same whichever rows are asked.
+    inputs = row_sum(firms.input_coef[at] * firms.slot_price[at])
+    return inputs + labour_cost_share * firms.unit_value_added[at]
 
 
-def gross_margin(firms: FirmState, labour_cost_share: float) -> np.ndarray:
-    """Per firm, (price - unit variable cost) / price: the margin before any platform take."""
-    return 1.0 - np.divide(unit_variable_cost(firms, labour_cost_share), firms.price,
-                           out=np.ones(firms.n), where=firms.price > 0)
+def gross_margin(firms: FirmState, labour_cost_share: float, rows: np.ndarray | None = None
+                 ) -> np.ndarray:
+    """Per firm (or per firm of ``rows``), (price - unit variable cost) / price: the margin
+    before any platform take."""
+    price = firms.price if rows is None else firms.price[rows]
+    return 1.0 - np.divide(unit_variable_cost(firms, labour_cost_share, rows), price,
+                           out=np.ones(len(price)), where=price > 0)
 
 
 def export_take(firms: FirmState, mode: str, commission_rate: float, bargaining_power: float,
@@ -52,9 +60,11 @@ def platform_units(firms: FirmState, links: LinkState, shipped: np.ndarray,
     """Per firm, units sold through its platform this tick: (to members of the same platform,
     exports); 0 for non-members."""
     platform = firms.platform
+    seller = platform[links.supplier]
+    same = np.flatnonzero((seller >= 0) & (seller == platform[links.buyer]))
+    # Links between members of one platform only: the others would add exact zeros.
+    to_members = np.bincount(links.supplier[same], weights=shipped[same], minlength=firms.n)
     member = platform >= 0
-    same = member[links.supplier] & (platform[links.supplier] == platform[links.buyer])
-    to_members = np.bincount(links.supplier, weights=shipped * same, minlength=firms.n)
     return to_members * member, export_sales * member
 
 

@@ -44,25 +44,30 @@ def listing_weight(firms: FirmState, verified: np.ndarray, rating: np.ndarray,
     return green * np.where(firms.platform >= 0, 1.0 + rank_boost, 1.0)
 
 
-def demand_weight(firms: FirmState, listing: np.ndarray, share: float) -> np.ndarray:
-    """Per firm, the multiplier on its usual final demand (module docstring)."""
-    demand = firms.final_demand
+def demand_weight(firms: FirmState, listing: np.ndarray, share: float) -> np.ndarray | None:
+    """Per firm, the multiplier on its usual final demand (module docstring); None when no
+    firm with final demand is verified green, where every multiplier would be exactly 1."""
+    # Only firms with final demand take part: the others add exact zeros to every chain's
+    # sum (which leaves a sum unchanged, bit for bit) and keep a weight of 1.
+    rows = np.flatnonzero(firms.final_demand > 0)
+    green = listing[rows] > 0
+    if not green.any():
+        return None
+    demand, chain = firms.final_demand[rows], firms.chain[rows]
     n_chains = int(firms.chain.max()) + 1
-    green = listing > 0
-    movable = np.bincount(firms.chain, weights=share * demand * ~green, minlength=n_chains)
-    pull = listing * demand
-    pull_total = np.bincount(firms.chain, weights=pull, minlength=n_chains)
-    wanted = movable[firms.chain] * np.divide(pull, pull_total[firms.chain],
-                                              out=np.zeros(firms.n),
-                                              where=pull_total[firms.chain] > 0)
-    spare = np.maximum(firms.capacity * firms.availability - demand, 0.0)
+    movable = np.bincount(chain, weights=share * demand * ~green, minlength=n_chains)
+    pull = listing[rows] * demand
+    pull_total = np.bincount(chain, weights=pull, minlength=n_chains)[chain]
+    wanted = movable[chain] * np.divide(pull, pull_total, out=np.zeros(len(rows)),
+                                        where=pull_total > 0)
+    spare = np.maximum(firms.capacity[rows] * firms.availability[rows] - demand, 0.0)
     taken = np.minimum(wanted, spare)
-    moved = np.bincount(firms.chain, weights=taken, minlength=n_chains)
-    others = np.bincount(firms.chain, weights=demand * ~green, minlength=n_chains)
+    moved = np.bincount(chain, weights=taken, minlength=n_chains)
+    others = np.bincount(chain, weights=demand * ~green, minlength=n_chains)
     loss = np.divide(moved, others, out=np.zeros(n_chains), where=others > 0)
-    gain = np.divide(taken, demand, out=np.zeros(firms.n), where=demand > 0)
-    weight = np.where(green, 1.0 + gain, 1.0 - loss[firms.chain])
-    return np.where(demand > 0, weight, 1.0)  # firms without final demand: unchanged
+    weight = np.ones(firms.n)  # firms without final demand: unchanged
+    weight[rows] = np.where(green, 1.0 + taken / demand, 1.0 - loss[chain])
+    return weight
 
 
 def verified_share(firms: FirmState, listing: np.ndarray, weight: np.ndarray | float

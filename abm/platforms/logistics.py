@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from abm.core.rules import live_links, scaled_lead
+from abm.core.rules import scaled_lead
 from abm.core.state import ASSEMBLY_TIER, ROUTE_SEA, FirmState, LinkState
 
 
@@ -91,10 +91,10 @@ class ExportLogistics:
         """
         cfg, price = self.cfg, firms.price
         target = self.target(firms)
-        self.stock = self.available(firms)
-        self.drawn = self.drawn * (target > 0)
+        self.stock = np.minimum(self.stock, target)  # what is available (see available())
         freight = cfg.logistics_cost * price * export
         if extra > 0:  # serve the replenishment gap (extra weeks of exports) from stock
+            self.drawn = self.drawn * (target > 0)
             gap = np.maximum(extra * self.steady_export - self.drawn, 0.0)
             served = np.minimum(np.minimum(export, self.stock), gap)
             self.stock = self.stock - served
@@ -118,20 +118,35 @@ class ExportLogistics:
         return freight, self.cfg.warehouse_fee * firms.price * self.target(firms)
 
 
-def member_lead_factor(firms: FirmState, links: LinkState, factor: float) -> np.ndarray:
+def sea_links(firms: FirmState, links: LinkState) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of sea links and, per such row, whether its supplier is a platform member
+    (both per-tick rules below look at sea links only, a third of the links or fewer)."""
+    sea = np.flatnonzero(links.route == ROUTE_SEA)
+    return sea, firms.platform[links.supplier[sea]] >= 0
+
+
+def member_lead_factor(n_links: int, sea: np.ndarray, member: np.ndarray, factor: float
+                       ) -> np.ndarray:
     """Per link, the multiplier on this tick's transit time: ``factor`` on sea links whose
-    supplier is a platform member, 1 elsewhere."""
-    member = firms.platform[links.supplier] >= 0
-    return np.where(member & (links.route == ROUTE_SEA), factor, 1.0)
+    supplier is a platform member, 1 elsewhere (``sea``, ``member``: :func:`sea_links`)."""
+    out = np.ones(n_links)
+    out[sea[member]] = factor
+    return out
 
 
-def transit_means(firms: FirmState, links: LinkState, extra: int, factor: np.ndarray
-                  ) -> tuple[float, float, int, int]:
+def transit_means(firms: FirmState, links: LinkState, sea: np.ndarray, member: np.ndarray,
+                  extra: int, factor: np.ndarray) -> tuple[float, float, int, int]:
     """Sum of this tick's transit ticks on live sea links from members and from non-members,
-    and their counts (rounded as the engine rounds them)."""
-    sea = live_links(firms, links) & (links.route == ROUTE_SEA)
-    transit = scaled_lead(links.lead_time + extra, factor)
-    member = sea & (firms.platform[links.supplier] >= 0)
-    other = sea & ~member
-    return (float(transit[member].sum()), float(transit[other].sum()), int(member.sum()),
-            int(other.sum()))
+    and their counts (rounded as the engine rounds them; ``sea``, ``member``:
+    :func:`sea_links`, ``factor`` per link)."""
+    # live_links on the sea rows: the same rule without a pass over every link (and without
+    # looking firms up when every row is alive).
+    live = links.active[sea]
+    if not firms.alive.all():
+        live = live & firms.alive[links.buyer[sea]] & firms.alive[links.supplier[sea]]
+    transit = scaled_lead(links.lead_time[sea] + extra, factor[sea])
+    group = np.where(live, ~member, 2)  # 0: from a member, 1: from a non-member, 2: not live
+    # Sums of whole numbers of ticks: exact whatever the order.
+    ticks = np.bincount(group, weights=transit, minlength=3)
+    count = np.bincount(group, minlength=3)
+    return float(ticks[0]), float(ticks[1]), int(count[0]), int(count[1])

@@ -55,7 +55,8 @@ class VisiblePool:
         # Per firm, True where the platform routes searching buyers' orders to the firm
         # (:mod:`abm.platforms.routing`; None: no routing): every buyer sees them.
         self.routed: np.ndarray | None = None
-        self.contacts = np.empty(0, dtype=np.int64)  # sorted keys buyer * n + supplier
+        self.contacts = np.empty(0, dtype=np.int64)  # keys buyer * n + supplier
+        # ``contacts`` stays sorted and unique (union1d; forget keeps the order): see known().
         self.remember(np.arange(world.links.n))
 
     def _keys(self, buyer: np.ndarray, supplier: np.ndarray) -> np.ndarray:
@@ -77,6 +78,16 @@ class VisiblePool:
         keep = ~(gone[self.contacts // n] | gone[self.contacts % n])
         self.contacts = self.contacts[keep]
 
+    def known(self, keys: np.ndarray) -> np.ndarray:
+        """Per key (any shape), True if the pair is in the contact book: ``np.isin(keys,
+        contacts)``, by binary search in the sorted book instead of sorting the keys."""
+        if not len(self.contacts):
+            return np.zeros(keys.shape, dtype=bool)
+        # The insertion point of a key holds the key itself exactly when it is a contact;
+        # keys above the last contact point past the end (clipped to a smaller contact).
+        at = np.minimum(np.searchsorted(self.contacts, keys), len(self.contacts) - 1)
+        return self.contacts[at] == keys
+
     def discovery(self, buyers: np.ndarray) -> float | np.ndarray:
         """Per buyer (a column), the chance of seeing each candidate outside its pool."""
         maturity = self.world.observe("digital_maturity") if self.digital_reach > 0 else None
@@ -93,8 +104,7 @@ class VisiblePool:
         seen = region[buyers][:, None] == region[candidates][None, :]
         on = platform[buyers][:, None]
         seen |= (on >= 0) & (on == platform[candidates][None, :])
-        keys = self._keys(buyers[:, None], candidates[None, :])
-        seen |= np.isin(keys, self.contacts)
+        seen |= self.known(self._keys(buyers[:, None], candidates[None, :]))
         seen |= rng.random(seen.shape) < self.discovery(buyers)
         if self.routed is not None:
             seen |= self.routed[candidates][None, :]

@@ -39,8 +39,7 @@ from abm.core.registry import PROCESSES
 from abm.core.rules import demand_seen
 from abm.core.state import ASSEMBLY_TIER
 from abm.metrics.catalogue import MAX_REPORTED_PLATFORMS
-from abm.platforms import audits, data, fees, finance, green, membership, routing, saas
-from abm.platforms.logistics import ExportLogistics, member_lead_factor, transit_means
+from abm.platforms import audits, data, fees, finance, green, logistics, membership, routing, saas
 from abm.platforms.matching import VisiblePool, search_factor
 from abm.platforms.resourcing import ResourcingTimes
 
@@ -84,7 +83,7 @@ class PlatformProcess(Process):
         self.pool = (VisiblePool(world, cfg.discovery_rate, cfg.digital_reach)
                      if cfg.visibility and self.acting else None)
         self.fee_due = np.zeros(firms.n)
-        self.logistics = ExportLogistics(firms, cfg, self.export_share)
+        self.logistics = logistics.ExportLogistics(firms, cfg, self.export_share)
         self.freight_due = np.zeros(firms.n)
         self.sea_transit = np.zeros(4)  # run sums: member, non-member transit ticks; counts
         # Platform data for supply-chain finance: average platform sales value per firm.
@@ -123,10 +122,13 @@ class PlatformProcess(Process):
         cap = self.world.platform_levers.commission_cap
         return self.commission_rate if cap is None else min(self.commission_rate, cap)
 
-    def _fees(self, to_members: np.ndarray, export: np.ndarray) -> np.ndarray:
-        """Per firm, the take on the given platform sales (units)."""
+    def _fees(self, to_members: np.ndarray, export: np.ndarray,
+              take: np.ndarray | None = None) -> np.ndarray:
+        """Per firm, the take on the given platform sales (units); ``take``: the export take
+        when already known (default: :meth:`export_take`)."""
         price = self.world.firms.price
-        return price * (self.commission() * to_members + self.export_take() * export)
+        take = self.export_take() if take is None else take
+        return price * (self.commission() * to_members + take * export)
 
     def planned_spending(self, world: World) -> np.ndarray | None:
         """Acting: fees at the steady state (steady flows to members, steady exports)."""
@@ -150,6 +152,7 @@ class PlatformProcess(Process):
         firms = world.firms
         listing = green.listing_weight(firms, verified, rating, self.cfg.green_rating,
                                        self.cfg.green_rank_boost)
+        # None: no green consumers, or none served by a verified-green assembler (neutral).
         weight = (green.demand_weight(firms, listing, self.cfg.green_demand_share)
                   if self.cfg.green_demand_share > 0 else None)
         self.green_gain = green.update_gain(self.green_gain, weight, self.green_memory)
@@ -179,19 +182,21 @@ class PlatformProcess(Process):
         if not self.acting:
             return levers
         firms, links = world.firms, world.links
-        factor = member_lead_factor(firms, links, self.cfg.member_sea_lead_factor)
+        sea, member = logistics.sea_links(firms, links)
+        factor = logistics.member_lead_factor(links.n, sea, member, self.cfg.member_sea_lead_factor)
         if levers.lead_factor is not None:
             factor = factor * levers.lead_factor
-        self.sea_transit += transit_means(firms, links, world.extra_sea_lead, factor)
-        levers = replace(levers, export_tracked=(firms.platform >= 0) & firms.alive)
+        self.sea_transit += logistics.transit_means(firms, links, sea, member,
+                                                    world.extra_sea_lead, factor)
+        changes: dict[str, np.ndarray] = {"export_tracked": (firms.platform >= 0) & firms.alive}
         if world.extra_sea_lead > 0 and self.cfg.warehouse_weeks > 0:
             cover = self.logistics.cover(firms)
             if levers.export_cover is not None:
                 cover = cover + levers.export_cover
-            levers = replace(levers, export_cover=cover)
-        if self.cfg.member_sea_lead_factor == 1.0:
-            return levers
-        return replace(levers, lead_factor=factor)
+            changes["export_cover"] = cover
+        if self.cfg.member_sea_lead_factor != 1.0:
+            changes["lead_factor"] = factor
+        return replace(levers, **changes)  # one copy of the levers, not one per change
 
     # ---------------------------------------------------------------- phase 6-7
     def sales(self, world: World, shipped: np.ndarray, export_sales: np.ndarray) -> None:
@@ -202,7 +207,8 @@ class PlatformProcess(Process):
         to_members, export = fees.platform_units(firms, world.links, shipped, export_sales)
         self.freight_due, warehouse = self.logistics.step(firms, export_sales,
                                                           world.extra_sea_lead)
-        self.fee_due = self._fees(to_members, export) * firms.alive + warehouse
+        take = self.export_take()
+        self.fee_due = self._fees(to_members, export, take) * firms.alive + warehouse
         self.sales_average = finance.update_sales(self.sales_average,
                                                   firms.price * (to_members + export))
         self.revenue_last = fees.by_platform(firms, self.fee_due, self.n_platforms)
@@ -211,7 +217,7 @@ class PlatformProcess(Process):
         listed = firms.price * export
         cost = fees.unit_variable_cost(firms, self.labour_share) * export
         total = float(listed.sum())
-        kept = listed * (1.0 - self.export_take()) - cost
+        kept = listed * (1.0 - take) - cost
         self.margin_last = float(kept.sum() / total) if total > 0 else float("nan")
         if total > 0:
             self.margin_sum += self.margin_last
@@ -271,7 +277,11 @@ class PlatformProcess(Process):
                                                                   rate))
         if not self.acting or self.cfg.green_esg_weight <= 0 or not self.green_gain.any():
             return levers
-        margin = fees.gross_margin(world.firms, self.labour_share)
+        # Margins only where the gain is not zero: elsewhere the term is a zero of the gain's
+        # sign whatever the margin (finite, never -0.0), so a margin of 0 stands in for it.
+        rows = np.flatnonzero(self.green_gain)
+        margin = np.zeros(world.firms.n)
+        margin[rows] = fees.gross_margin(world.firms, self.labour_share, rows)
         return levers.with_esg_cost(-green.payoff_term(self.green_gain, margin,
                                                        self.cfg.green_esg_weight))
 
