@@ -41,6 +41,8 @@ def max_chain_leaders(n_firms: int, n_chains: int, shares: Sequence[float], n_pr
 
 def live_links(firms: FirmState, links: LinkState) -> np.ndarray:
     """Links that carry trade: active, with buyer and supplier both in the market."""
+    if firms.alive.all():  # the usual state: no firm row is vacant, skip two gathers
+        return links.active.copy()
     return links.active & firms.alive[links.buyer] & firms.alive[links.supplier]
 
 

@@ -65,11 +65,17 @@ def reweight_final_demand(firms: FirmState, domestic: np.ndarray, export: np.nda
         (domestic, export) demand per firm.
     """
     n_chains = int(firms.chain.max()) + 1
+    # Only firms with final demand take part: the others add exact zeros to every chain sum
+    # and keep their zero, so working on these rows alone gives the same numbers.
+    rows = np.flatnonzero((domestic != 0) | (export != 0))
+    chain, weight = firms.chain[rows], weight[rows]
     out = []
     for demand in (domestic, export):
-        total = np.bincount(firms.chain, weights=demand, minlength=n_chains)
-        weighted = np.bincount(firms.chain, weights=demand * weight, minlength=n_chains)
+        part = demand[rows]
+        total = np.bincount(chain, weights=part, minlength=n_chains)
+        weighted = np.bincount(chain, weights=part * weight, minlength=n_chains)
         scale = np.divide(total, weighted, out=np.ones(n_chains), where=weighted > 0)
-        out.append(np.where(weighted[firms.chain] > 0, demand * weight * scale[firms.chain],
-                            demand))
+        moved = demand.copy()
+        moved[rows] = np.where(weighted[chain] > 0, part * weight * scale[chain], part)
+        out.append(moved)
     return out[0], out[1]
