@@ -5,6 +5,8 @@
 * :func:`demand_seen` - the demand a firm's forecast follows without firm behaviour;
 * :func:`row_sum` - ``sum(axis=1)`` of a narrow array, bit for bit, without numpy's slow
   reduction along a short trailing axis;
+* :func:`by_column` - an operation between an (N, S) array and a per-firm value, bit for bit,
+  without numpy's slow broadcast over a short trailing axis;
 * :func:`overseas_mask` and :func:`lead_by_route` - which regions are overseas and the
   nominal lead time of each route (local, domestic, sea);
 * ``TICKS_PER_YEAR`` lives in :mod:`abm.core.calendar`.
@@ -65,6 +67,25 @@ def row_sum(values: np.ndarray) -> np.ndarray:
     for column in range(1, values.shape[1]):
         total += values[:, column]
     return total
+
+
+def by_column(op: np.ufunc, matrix: np.ndarray, per_firm: np.ndarray | float,
+              out: np.ndarray | None = None) -> np.ndarray:
+    """``op(matrix, per_firm[:, None])`` for an (N, S) ``matrix`` (``per_firm`` of shape (N,)
+    or (N, 1), or a number), one column at a time.
+
+    Bit for bit the same result, about twice as fast for a few slots: numpy broadcasts a
+    per-firm column over a short trailing axis with an inner loop of S elements run N times.
+    ``out`` may be ``matrix`` (in place).
+    """
+    if np.ndim(per_firm) == 0:
+        return op(matrix, per_firm, out=out)
+    column = np.asarray(per_firm).reshape(-1)
+    if out is None:
+        out = np.empty(matrix.shape, dtype=np.result_type(matrix, column))
+    for slot in range(matrix.shape[1]):
+        op(matrix[:, slot], column, out=out[:, slot])
+    return out
 
 
 def demand_seen(firms: FirmState) -> np.ndarray:

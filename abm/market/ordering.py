@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.config.schema import MarketConfig
-from abm.core.rules import REVIEW_TICKS, demand_seen
+from abm.core.rules import REVIEW_TICKS, by_column, demand_seen
 from abm.core.state import FirmState, LinkState
 
 MIN_FILL_WEIGHT = 0.05
@@ -79,11 +79,11 @@ def place_orders(firms: FirmState, links: LinkState, cfg: MarketConfig,
     divisor = slot_weight + ~supplied
     lead = np.bincount(key, weights=weight * links.lead_time, minlength=firms.n * n_slots)
     lead /= divisor
-    use = firms.input_coef * forecast[:, None]
+    use = by_column(np.multiply, firms.input_coef, forecast)
     # In place on (N, S) temporaries: at 100k firms each fresh array costs more than its math.
     cover = lead.reshape(firms.n, n_slots)
     cover += REVIEW_TICKS
-    cover += safety_weeks
+    by_column(np.add, cover, safety_weeks, out=cover)
     gap = np.multiply(use, cover, out=cover)  # the target position
     # ... plus the inputs of the arrears the firm owes its customers (what it failed to ship
     # so far; the tick's new orders are added below), as MRP nets open customer orders: a
@@ -91,14 +91,14 @@ def place_orders(firms: FirmState, links: LinkState, cfg: MarketConfig,
     # only at a trickle once its buyers stop re-ordering (ODD 7.2, issue 10).
     arrears = np.bincount(links.supplier, weights=links.backlog * links.active,
                           minlength=firms.n)
-    gap += firms.input_coef * arrears[:, None]
+    gap += by_column(np.multiply, firms.input_coef, arrears)
     gap -= firms.input_inventory
     gap -= firms.on_order
     gap *= cfg.inventory_adjustment
     gap += use
     # A slot with no live supplier cannot order: its buyer is searching for one.
     can_order = supplied.reshape(gap.shape)
-    can_order &= firms.alive[:, None]
+    by_column(np.logical_and, can_order, firms.alive, out=can_order)
     want = np.maximum(gap, 0.0, out=gap)
     want *= can_order
     order = want.reshape(-1)[key] * weight

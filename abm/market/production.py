@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from abm.config.schema import MarketConfig
+from abm.core.rules import by_column
 from abm.core.state import ASSEMBLY_TIER, FirmState, LinkState
 
 
@@ -61,7 +62,7 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
     # Column by column: numpy reduces a short trailing axis far slower than it compares columns.
     for slot in range(per_slot.shape[1]):
         np.fmin(produced, per_slot[:, slot], out=produced)
-    firms.input_inventory -= coef * produced[:, None]
+    firms.input_inventory -= by_column(np.multiply, coef, produced)
     # Guard against -1e-17 style round-off so "no negative inventory" holds exactly.
     np.maximum(firms.input_inventory, 0.0, out=firms.input_inventory)
     firms.finished_goods += produced
@@ -98,7 +99,7 @@ def produce_and_ship(firms: FirmState, links: LinkState, cfg: MarketConfig,
     # parts count as not filled.
     # Expected use per (buyer, slot) is gathered to the links in one pass by the flat slot
     # key (cached on the links).
-    slot_use = firms.input_coef * firms.forecast[:, None]
+    slot_use = by_column(np.multiply, firms.input_coef, firms.forecast)
     expected = links.share * slot_use.take(links.slot_key(firms.n_slots))
     due = np.minimum(links.backlog, expected)
     # Nothing due (0 <= shipped, due = 0) gives 0 / 0: NaN, the mark of "no news" that a
