@@ -28,7 +28,8 @@ def test_steps_two_checkouts_in_lockstep_and_reports_medians(capsys: pytest.Capt
 
 @pytest.mark.skipif(not IS_GIT, reason="not a git checkout: no revision to materialise")
 def test_a_git_revision_runs_in_a_temporary_worktree_that_is_removed() -> None:
-    results = main(["--before", "HEAD", "--sizes", "200", "--ticks", "3", "--reps", "1"])
+    results = main(["--before", "HEAD", "--sizes", "200", "--ticks", "3", "--reps", "1",
+                    "--cpu", "-1"])
     assert min(results[("before", 200)]) > 0
     worktrees = subprocess.run(["git", "-C", str(REPO), "worktree", "list"], check=True,
                                capture_output=True, text=True).stdout

@@ -33,12 +33,19 @@ class Ledger:
     other: dict[str, float] = field(default_factory=dict)  # firm-behaviour costs by name
 
 
-def stock_value(firms: FirmState) -> np.ndarray:
-    """Value of each firm's finished goods (at its price) and inputs (at their prices)."""
-    value = firms.price * firms.finished_goods
+def stock_value(firms: FirmState, rows: np.ndarray | None = None) -> np.ndarray:
+    """Value of each firm's finished goods (at its price) and inputs (at their prices), for
+    all firms or the firm ``rows``."""
+    if rows is None:
+        price, goods, slot_price, inputs = (firms.price, firms.finished_goods, firms.slot_price,
+                                            firms.input_inventory)
+    else:
+        price, goods, slot_price, inputs = (firms.price[rows], firms.finished_goods[rows],
+                                            firms.slot_price[rows], firms.input_inventory[rows])
+    value = price * goods
     # Column by column: numpy sums a short trailing axis far slower than it adds columns.
     for slot in range(firms.n_slots):
-        value += firms.slot_price[:, slot] * firms.input_inventory[:, slot]
+        value += slot_price[:, slot] * inputs[:, slot]
     return value
 
 

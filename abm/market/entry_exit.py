@@ -57,11 +57,17 @@ class ExitRule:
 
     def find(self, firms: FirmState, credit_line: np.ndarray, tick: int) -> np.ndarray:
         """Indices of firms that leave the market this tick."""
-        wealth = firms.cash + stock_value(firms)
-        distress = firms.alive & (wealth < -credit_line)
+        # Stocks are worth >= 0, so only a firm whose cash alone is below the credit line can
+        # be in distress: the stocks of those (few) firms are valued, not everyone's.
+        line = np.broadcast_to(credit_line, firms.cash.shape)
+        short = np.flatnonzero(firms.alive & (firms.cash < -line))
+        wealth = firms.cash[short] + stock_value(firms, short)
+        in_distress = wealth < -line[short]
+        distressed, wealth = short[in_distress], wealth[in_distress]
+        distress = np.zeros(firms.n, dtype=bool)
+        distress[distressed] = True
         self.distress_ticks = np.where(distress, self.distress_ticks + 1, 0)
         # The solvency tests only concern the (few) firms in distress.
-        distressed = np.flatnonzero(distress)
         contribution = (firms.unit_value_added[distressed]
                         * (1.0 - self.cfg.labour_cost_share))
         margin = (contribution * firms.long_run_demand[distressed]
@@ -69,7 +75,7 @@ class ExitRule:
         viable = margin > 0
         # A going concern keeps its lenders while its debt is serviceable from its margin
         # (a debt/EBITDA covenant); a firm whose market shrinks sees its margin shrink with it.
-        serviceable = -wealth[distressed] <= self.cfg.max_debt_years * TICKS_PER_YEAR * margin
+        serviceable = -wealth <= self.cfg.max_debt_years * TICKS_PER_YEAR * margin
         out_of_patience = self.distress_ticks[distressed] > self.cfg.exit_patience
         failed = np.zeros(firms.n, dtype=bool)
         failed[distressed] = ~viable | (out_of_patience & ~serviceable)

@@ -56,11 +56,13 @@ class Worker:
     """A model of one checkout in its own process, stepped on request."""
 
     def __init__(self, tree: Path, size: int, horizon: int, overrides: list[str],
-                 stack: ExitStack) -> None:
+                 stack: ExitStack, cpu: int | None = None) -> None:
         self.cmd = [sys.executable, str(WORKER), str(size), str(horizon), *overrides]
         env = {**os.environ, "PYTHONPATH": str(tree)}
+        pin = None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
         self.proc = subprocess.Popen(self.cmd, cwd=tree, env=env, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     preexec_fn=pin)
         stack.callback(self.close)
         self.n_firms = int(self._answer().split()[1])
 
@@ -108,12 +110,13 @@ class Repetition:
 
 
 def lockstep(trees: dict[str, Path], overrides: dict[str, list[str]], size: int, ticks: int,
-             chunk: int) -> Repetition:
-    """One repetition: both sides built, then stepped in alternating chunks of ``chunk`` ticks."""
+             chunk: int, cpu: int | None = None) -> Repetition:
+    """One repetition: both sides built (on core ``cpu`` if given), then stepped in
+    alternating chunks of ``chunk`` ticks."""
     rep = Repetition(ticks=ticks)
     with ExitStack() as stack:
         horizon = max(ticks + 20, 260)  # validation needs the scenario's onset inside the run
-        workers = {side: Worker(trees[side], size, horizon, overrides[side], stack)
+        workers = {side: Worker(trees[side], size, horizon, overrides[side], stack, cpu)
                    for side in SIDES}
         done = 0
         while done < ticks:
@@ -145,6 +148,9 @@ def main(argv: list[str] | None = None) -> dict[tuple[str, int], list[float]]:
                         help="ticks per turn, per size (one value for all, or one per size; "
                              "default: a twentieth of the ticks)")
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--cpu", type=int, default=min(os.sched_getaffinity(0)),
+                        help="core both sides run on (default: the first this process may use; "
+                             "-1: let the system place them)")
     parser.add_argument("--after-set", action="append", default=[], metavar="KEY=VALUE",
                         help="Hydra override for the after side only (repeatable)")
     opts = parser.parse_args(argv)
@@ -165,7 +171,8 @@ def main(argv: list[str] | None = None) -> dict[tuple[str, int], list[float]]:
             ratios: list[float] = []
             for number in range(1, opts.reps + 1):
                 load = os.getloadavg()[0]
-                rep = lockstep(trees, overrides, size, ticks, chunk)
+                rep = lockstep(trees, overrides, size, ticks, chunk,
+                               None if opts.cpu < 0 else opts.cpu)
                 ratios += rep.chunk_ratios()
                 for side in SIDES:
                     results.setdefault((side, size), []).append(rep.rate(side))
