@@ -71,14 +71,14 @@ def row_sum(values: np.ndarray) -> np.ndarray:
 
 def by_column(op: np.ufunc, matrix: np.ndarray, per_firm: np.ndarray | float,
               out: np.ndarray | None = None) -> np.ndarray:
-    """``op(matrix, per_firm[:, None])`` for an (N, S) ``matrix`` (``per_firm`` of shape (N,)
-    or (N, 1), or a number), one column at a time.
+    """``op(matrix, per_firm[:, None])`` for an (N, S) ``matrix`` and ``per_firm`` of shape
+    (N,) or (N, 1), one column at a time; a number or an (N, S) array is applied as it is.
 
     Bit for bit the same result, about twice as fast for a few slots: numpy broadcasts a
     per-firm column over a short trailing axis with an inner loop of S elements run N times.
     ``out`` may be ``matrix`` (in place).
     """
-    if np.ndim(per_firm) == 0:
+    if np.ndim(per_firm) == 0 or np.shape(per_firm) == matrix.shape:
         return op(matrix, per_firm, out=out)
     column = np.asarray(per_firm).reshape(-1)
     if out is None:
