@@ -41,11 +41,14 @@ def max_chain_leaders(n_firms: int, n_chains: int, shares: Sequence[float], n_pr
     return int(tier_counts(smallest, shares, n_products)[ASSEMBLY_TIER]) - 1
 
 
-def live_links(firms: FirmState, links: LinkState) -> np.ndarray:
-    """Links that carry trade: active, with buyer and supplier both in the market."""
+def live_links(firms: FirmState, links: LinkState, rows: np.ndarray | None = None
+               ) -> np.ndarray:
+    """Links that carry trade: active, with buyer and supplier both in the market (all links,
+    or the link ``rows``)."""
+    at = slice(None) if rows is None else rows
     if firms.alive.all():  # the usual state: no firm row is vacant, skip two gathers
-        return links.active.copy()
-    return links.active & firms.alive[links.buyer] & firms.alive[links.supplier]
+        return links.active[at].copy()
+    return links.active[at] & firms.alive[links.buyer[at]] & firms.alive[links.supplier[at]]
 
 
 def scaled_lead(lead: np.ndarray, factor: np.ndarray) -> np.ndarray:

@@ -36,13 +36,9 @@ class Ledger:
 def stock_value(firms: FirmState, rows: np.ndarray | None = None) -> np.ndarray:
     """Value of each firm's finished goods (at its price) and inputs (at their prices), for
     all firms or the firm ``rows``."""
-    if rows is None:
-        price, goods, slot_price, inputs = (firms.price, firms.finished_goods, firms.slot_price,
-                                            firms.input_inventory)
-    else:
-        price, goods, slot_price, inputs = (firms.price[rows], firms.finished_goods[rows],
-                                            firms.slot_price[rows], firms.input_inventory[rows])
-    value = price * goods
+    at = slice(None) if rows is None else rows
+    value = firms.price[at] * firms.finished_goods[at]
+    slot_price, inputs = firms.slot_price[at], firms.input_inventory[at]
     # Column by column: numpy sums a short trailing axis far slower than it adds columns.
     for slot in range(firms.n_slots):
         value += slot_price[:, slot] * inputs[:, slot]

@@ -64,9 +64,9 @@ class ExitRule:
         wealth = firms.cash[short] + stock_value(firms, short)
         in_distress = wealth < -line[short]
         distressed, wealth = short[in_distress], wealth[in_distress]
-        distress = np.zeros(firms.n, dtype=bool)
-        distress[distressed] = True
-        self.distress_ticks = np.where(distress, self.distress_ticks + 1, 0)
+        counted = np.zeros_like(self.distress_ticks)  # consecutive ticks; 0 out of distress
+        counted[distressed] = self.distress_ticks[distressed] + 1
+        self.distress_ticks = counted
         # The solvency tests only concern the (few) firms in distress.
         contribution = (firms.unit_value_added[distressed]
                         * (1.0 - self.cfg.labour_cost_share))

@@ -45,14 +45,16 @@ class Recorder:
 
     def _place(self, row: np.ndarray, values: dict[str, float]) -> None:
         """Write ``values`` into ``row`` by name, adding a column per new series."""
+        new = [name for name in values if name not in self._index]
+        for name in new:  # a new column must be a catalogued series (KeyError if not)
+            catalogue.series(name)
+        if new:  # all new columns at once
+            self._index.update({name: column for column, name in
+                                enumerate(new, start=self._table.shape[1])})
+            self._table = np.hstack([self._table, np.full((len(self._table), len(new)), np.nan)])
+            row = self._table[self._rows]
         for name, value in values.items():
-            column = self._index.get(name)
-            if column is None:  # a new column must be a catalogued series (KeyError if not)
-                catalogue.series(name)
-                column = self._index[name] = self._table.shape[1]
-                self._table = np.hstack([self._table, np.full((len(self._table), 1), np.nan)])
-                row = self._table[self._rows]
-            row[column] = value
+            row[self._index[name]] = value
 
     def _contiguous(self, layout: tuple[str, ...]) -> bool:
         """Whether ``layout`` names every column after ``step``, in column order."""

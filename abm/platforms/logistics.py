@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from abm.core.rules import scaled_lead
+from abm.core.rules import live_links, scaled_lead
 from abm.core.state import ASSEMBLY_TIER, ROUTE_SEA, FirmState, LinkState
 
 
@@ -139,11 +139,7 @@ def transit_means(firms: FirmState, links: LinkState, sea: np.ndarray, member: n
     """Sum of this tick's transit ticks on live sea links from members and from non-members,
     and their counts (rounded as the engine rounds them; ``sea``, ``member``:
     :func:`sea_links`, ``factor`` per link)."""
-    # live_links on the sea rows: the same rule without a pass over every link (and without
-    # looking firms up when every row is alive).
-    live = links.active[sea]
-    if not firms.alive.all():
-        live = live & firms.alive[links.buyer[sea]] & firms.alive[links.supplier[sea]]
+    live = live_links(firms, links, sea)  # on the sea rows only
     transit = scaled_lead(links.lead_time[sea] + extra, factor[sea])
     group = np.where(live, ~member, 2)  # 0: from a member, 1: from a non-member, 2: not live
     # Sums of whole numbers of ticks: exact whatever the order.
