@@ -50,3 +50,10 @@ def test_after_overrides_reach_the_after_side_only() -> None:
               "--after-set", "platforms.acting=maybe"])
     assert "platforms.acting=maybe" in error.value.cmd
     assert "platforms.acting" in error.value.stderr
+
+
+def test_one_size_without_ticks_uses_the_default_for_its_size(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # As in the README: --sizes alone (200 ticks below 50,000 firms, in 20 turns).
+    main(["--before", str(REPO), "--sizes", "200", "--reps", "1"])
+    assert "firms=200 ticks=200 chunk=10" in capsys.readouterr().out

@@ -37,6 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("lockstep_worker.py")
 SIDES = ("before", "after")
+LONG_TICKS, SHORT_TICKS, SHORT_FROM = 200, 40, 50_000  # default ticks timed, by size
 
 
 def checkout(spec: str, stack: ExitStack) -> Path:
@@ -142,8 +143,9 @@ def main(argv: list[str] | None = None) -> dict[tuple[str, int], list[float]]:
     parser.add_argument("--before", required=True, help="checkout directory or git revision")
     parser.add_argument("--after", default=str(REPO), help="checkout directory or git revision")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
-    parser.add_argument("--ticks", type=int, nargs="+", default=[200, 40],
-                        help="ticks per size (one value for all, or one per size)")
+    parser.add_argument("--ticks", type=int, nargs="+",
+                        help="ticks per size (one value for all, or one per size; default: "
+                             f"{LONG_TICKS}, {SHORT_TICKS} from {SHORT_FROM:,} firms)")
     parser.add_argument("--chunk", type=int, nargs="+",
                         help="ticks per turn, per size (one value for all, or one per size; "
                              "default: a twentieth of the ticks)")
@@ -156,7 +158,9 @@ def main(argv: list[str] | None = None) -> dict[tuple[str, int], list[float]]:
     opts = parser.parse_args(argv)
     per_size = {}
     for name in ("ticks", "chunk"):
-        values = getattr(opts, name) or [max(1, t // 20) for t in per_size["ticks"]]
+        default = ([LONG_TICKS if size < SHORT_FROM else SHORT_TICKS for size in opts.sizes]
+                   if name == "ticks" else [max(1, t // 20) for t in per_size["ticks"]])
+        values = getattr(opts, name) or default
         values = values * len(opts.sizes) if len(values) == 1 else values
         if len(values) != len(opts.sizes) or min(values) < 1:
             parser.error(f"--{name} takes one positive value or one per size "
